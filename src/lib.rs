@@ -1,0 +1,17 @@
+//! A handwritten-digit recognizer: an MNIST MLP that runs in the browser with burn, on WebGPU
+//! when the browser offers it and on the CPU otherwise.
+//!
+//! - [`model`]: the network, shared with the trainer.
+//! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect.
+//! - [`classifier`]: a model on a burn device, giving probabilities.
+//! - `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
+
+pub mod classifier;
+pub mod model;
+pub mod preprocess;
+#[cfg(feature = "embed")]
+pub mod presets;
+pub mod weights;
+
+#[cfg(all(target_arch = "wasm32", feature = "embed"))]
+mod web;

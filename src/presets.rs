@@ -1,0 +1,34 @@
+//! The models the page ships: weights embedded at compile time with their model cards.
+
+use crate::model::MlpConfig;
+
+/// One exported model.
+pub struct Preset {
+    /// Name used in `?model=` and in `model/<name>.*`.
+    pub name: &'static str,
+    /// What a person sees in the model picker.
+    pub label: &'static str,
+    /// burnpack weights written by the trainer.
+    pub weights: &'static [u8],
+    /// The trainer's model card (JSON), for the page to show accuracy figures.
+    pub card: &'static str,
+    /// The network the weights belong to.
+    pub config: fn() -> MlpConfig,
+}
+
+/// The article's model.
+pub const SEED: Preset = Preset {
+    name: "seed",
+    label: "Article MLP (784-100-100-10)",
+    weights: include_bytes!("../model/seed.bpk"),
+    card: include_str!("../model/seed.json"),
+    config: MlpConfig::seed,
+};
+
+/// Every shipped model; the first is the default.
+pub const ALL: &[Preset] = &[SEED];
+
+/// The preset called `name`.
+pub fn find(name: &str) -> Option<&'static Preset> {
+    ALL.iter().find(|p| p.name == name)
+}

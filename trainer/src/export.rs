@@ -1,0 +1,103 @@
+//! Writing what a training run produced: weights, model card and pictures, each atomically so an
+//! interrupted run leaves the previous files intact.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use digits::model::NUM_CLASSES;
+use serde::{Deserialize, Serialize};
+
+/// Everything a reader needs to judge and reproduce a model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelCard {
+    pub preset: String,
+    pub architecture: String,
+    pub hidden: Vec<usize>,
+    pub dropout: f64,
+    pub parameters: usize,
+    pub loss: String,
+    pub optimizer: String,
+    pub lr: f64,
+    pub adam_beta1: f32,
+    pub adam_beta2: f32,
+    pub adam_epsilon: f32,
+    pub batch_size: usize,
+    pub epochs: usize,
+    pub seed: u64,
+    pub split: String,
+    pub data_sha256: Vec<(String, String)>,
+    pub burn_version: String,
+    pub backend: String,
+    pub test_correct: usize,
+    pub test_total: usize,
+    pub test_accuracy: f64,
+    pub per_class_accuracy: [f64; NUM_CLASSES],
+    /// `confusion[label][prediction]` on the test split.
+    pub confusion: [[u32; NUM_CLASSES]; NUM_CLASSES],
+    pub train_seconds: f64,
+    pub samples_per_sec: f64,
+    pub history: Vec<crate::train::EpochStats>,
+    /// Correct answers on the committed test-split fixture, so tests can check the weights
+    /// without the full data set.
+    pub fixture_correct: Option<usize>,
+    pub fixture_total: Option<usize>,
+    pub weights_file: String,
+    pub weights_bytes: usize,
+    pub weights_sha256: String,
+}
+
+impl ModelCard {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the model card", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a valid model card", path.display()))
+    }
+}
+
+/// The files a preset's export consists of.
+pub struct Paths {
+    pub weights: PathBuf,
+    pub card: PathBuf,
+    pub curves: PathBuf,
+    pub confusion: PathBuf,
+}
+
+impl Paths {
+    pub fn new(dir: &Path, preset: &str) -> Self {
+        Self {
+            weights: dir.join(format!("{preset}.bpk")),
+            card: dir.join(format!("{preset}.json")),
+            curves: dir.join(format!("{preset}-curves.svg")),
+            confusion: dir.join(format!("{preset}-confusion.svg")),
+        }
+    }
+}
+
+/// Replaces `path` with `bytes` in one step: a temporary file beside it, synced, then renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path.file_name().context("output path has no file name")?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}

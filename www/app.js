@@ -1,0 +1,139 @@
+// Wires the pad, the recognizer and the view together. Predictions run at most once per
+// animation frame and never queue: while one runs, later changes only mark the pad dirty.
+
+import { Pad } from './pad.js';
+import { View } from './view.js';
+import { start, fallback, message } from './engine.js';
+
+const params = new URLSearchParams(location.search);
+const backendPref = ['cpu', 'webgpu'].includes(params.get('backend')) ? params.get('backend') : 'auto';
+const view = new View();
+const $ = (id) => document.getElementById(id);
+
+let engine = null; // { mod, rec, why }
+let dirty = false;
+let busy = false;
+let frame = 0;
+
+const pad = new Pad($('pad'), schedule);
+
+function schedule() {
+  dirty = true;
+  $('hint').hidden = !pad.isEmpty;
+  if (!frame) frame = requestAnimationFrame(predict);
+}
+
+async function predict() {
+  frame = 0;
+  if (busy || !engine) return; // the running prediction reschedules when it ends
+  dirty = false;
+  busy = true;
+  try {
+    const { xy, ends, brush } = pad.flat();
+    const t0 = performance.now();
+    const image = engine.mod.preprocess(xy, ends, brush);
+    if (!image) {
+      view.empty();
+      return;
+    }
+    const probs = await engine.rec.classify(image);
+    const ms = performance.now() - t0;
+    if (pad.isEmpty) view.empty();
+    else view.show(probs, image, ms);
+  } catch (e) {
+    await recover(e);
+  } finally {
+    busy = false;
+    if (dirty) schedule();
+  }
+}
+
+/** A failed prediction on WebGPU (lost device, driver error) moves the page to the CPU. */
+async function recover(e) {
+  if (engine.rec.backend === 'WebGPU') {
+    engine = await fallback(engine.rec.model, `WebGPU failed during inference (${message(e)})`);
+    showStatus();
+    dirty = true;
+  } else {
+    showError(`Prediction failed: ${message(e)}`);
+  }
+}
+
+function showError(text) {
+  const el = $('error');
+  el.textContent = text;
+  el.hidden = !text;
+  if (text) console.error(text);
+}
+
+function showStatus() {
+  const { rec, why } = engine;
+  $('backend').textContent = rec.backend;
+  $('reason').textContent = rec.backend === 'CPU' ? `(${why || rec.reason || 'no WebGPU'})` : '';
+  const card = JSON.parse(rec.card);
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  let acc = `${pct(card.test_accuracy)} on ${card.test_total.toLocaleString('en')} MNIST test images`;
+  if (typeof card.drawn_accuracy === 'number') acc += `, ${pct(card.drawn_accuracy)} on drawn digits`;
+  $('accuracy').textContent = acc;
+  $('model').value = rec.model;
+}
+
+function fillModels(mod) {
+  const select = $('model');
+  for (const m of JSON.parse(mod.models())) {
+    const opt = document.createElement('option');
+    opt.value = m.name;
+    opt.textContent = m.label;
+    select.append(opt);
+  }
+  select.addEventListener('change', async () => {
+    const name = select.value;
+    try {
+      const rec = await engine.mod.Recognizer.create(name, engine.rec.backend === 'CPU' ? 'cpu' : backendPref);
+      engine = { ...engine, rec };
+      const url = new URL(location.href);
+      url.searchParams.set('model', name);
+      history.replaceState(null, '', url);
+      showStatus();
+      schedule();
+    } catch (e) {
+      showError(`Could not load model ${name}: ${message(e)}`);
+    }
+  });
+}
+
+function listen() {
+  $('clear').addEventListener('click', () => pad.clear());
+  $('undo').addEventListener('click', () => pad.undo());
+  window.addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLSelectElement) return;
+    if (e.key === 'Escape' || e.key === 'Delete') {
+      pad.clear();
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !e.shiftKey) {
+      e.preventDefault();
+      pad.undo();
+    }
+  });
+  new ResizeObserver(() => {
+    pad.resize();
+    schedule();
+  }).observe($('pad'));
+}
+
+async function main() {
+  listen();
+  view.empty();
+  try {
+    engine = await start(params.get('model') || 'seed', backendPref);
+  } catch (e) {
+    $('backend').textContent = 'unavailable';
+    showError(`The recognizer could not start: ${message(e)}`);
+    return;
+  }
+  fillModels(engine.mod);
+  showStatus();
+  document.documentElement.dataset.ready = 'true';
+  schedule();
+}
+
+main();
