@@ -103,12 +103,13 @@ fn header(
 ) -> Result<Vec<usize>, DataError> {
     let ndims = (magic & 0xff) as usize;
     let header_len = 4 + 4 * ndims;
-    if bytes.len() < header_len {
-        return Err(DataError::Length {
-            path: path.to_owned(),
-            expected: header_len,
-            actual: bytes.len(),
-        });
+    let short = |expected| DataError::Length {
+        path: path.to_owned(),
+        expected,
+        actual: bytes.len(),
+    };
+    if bytes.len() < 4 {
+        return Err(short(header_len));
     }
     let word = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let found = word(0);
@@ -119,6 +120,9 @@ fn header(
             found,
             expected: magic,
         });
+    }
+    if bytes.len() < header_len {
+        return Err(short(header_len));
     }
     let dims: Vec<usize> = (0..ndims).map(|d| word(4 + 4 * d) as usize).collect();
     let expected = header_len + dims.iter().product::<usize>();

@@ -1,0 +1,182 @@
+//! Training works, the committed weights are the ones the card describes, and the classifier the
+//! page uses agrees with the trainer's evaluation.
+
+mod common;
+
+use burn::prelude::*;
+use digits::classifier::{Classifier, top};
+use digits::model::MlpConfig;
+use digits::weights::{self, WeightsError};
+use trainer::export::ModelCard;
+use trainer::mnist;
+use trainer::train::{Hyper, evaluate, train};
+
+/// burn's seed is per device, so seeded training runs in this binary take turns.
+static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[allow(deprecated)]
+fn cpu() -> Device {
+    Device::ndarray()
+}
+
+fn seed_card() -> ModelCard {
+    ModelCard::load(&common::repo_root().join("model/seed.json")).unwrap()
+}
+
+fn seed_weights() -> Vec<u8> {
+    std::fs::read(common::repo_root().join("model/seed.bpk")).unwrap()
+}
+
+fn seed_config(card: &ModelCard) -> MlpConfig {
+    MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout)
+}
+
+#[test]
+fn a_short_run_lands_far_above_chance() {
+    // 3,000 training images when the full set is here; else the fixture, split 800/200.
+    let (train_set, test_set) = match common::full_data_dir() {
+        Some(dir) => {
+            let all = mnist::load_all(&dir).unwrap();
+            let split = trainer::split::article_split();
+            (
+                all.select(&split.train[..3000]),
+                all.select(&split.test[..1000]),
+            )
+        }
+        None => {
+            let f = common::fixture();
+            let idx: Vec<u32> = (0..1000).collect();
+            (f.select(&idx[..800]), f.select(&idx[800..]))
+        }
+    };
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let hyper = Hyper {
+        epochs: 3,
+        ..Hyper::seed_preset()
+    };
+    let mut epochs_seen = 0;
+    let (model, history) = train(
+        &hyper,
+        &train_set,
+        &test_set,
+        &cpu().autodiff(),
+        false,
+        |_| epochs_seen += 1,
+    )
+    .unwrap();
+    assert_eq!(epochs_seen, 3);
+    assert!(history[2].train_loss < history[0].train_loss * 1.5);
+    let eval = evaluate(&model, &test_set, &cpu());
+    assert!(
+        eval.accuracy() > 0.75,
+        "accuracy {} after a short run",
+        eval.accuracy()
+    );
+}
+
+#[test]
+fn same_seed_same_model() {
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let f = common::fixture();
+    let idx: Vec<u32> = (0..300).collect();
+    let set = f.select(&idx);
+    let pixels: Vec<f32> = set
+        .images
+        .pixels
+        .iter()
+        .map(|&p| p as f32 / 255.0)
+        .collect();
+    let run = |seed| {
+        let hyper = Hyper {
+            epochs: 1,
+            seed,
+            ..Hyper::seed_preset()
+        };
+        let (m, _) = train(&hyper, &set, &set, &cpu().autodiff(), false, |_| {}).unwrap();
+        let x = Tensor::<2>::from_data(TensorData::new(pixels.clone(), [300, 784]), &cpu());
+        m.forward(x).into_data().try_to_vec::<f32>().unwrap()
+    };
+    let a = run(7);
+    assert_eq!(a, run(7), "same seed, different model");
+    assert_ne!(a, run(8), "the seed has no effect");
+}
+
+#[test]
+fn committed_weights_reproduce_the_card_on_the_fixture() {
+    let card = seed_card();
+    let model = weights::load(&seed_weights(), &seed_config(&card), &cpu()).unwrap();
+    let eval = evaluate(&model, &common::fixture(), &cpu());
+    assert_eq!(Some(eval.correct), card.fixture_correct);
+    assert_eq!(Some(eval.total), card.fixture_total);
+    assert!(
+        card.test_accuracy >= 0.949,
+        "seed model below the 94.9% floor"
+    );
+}
+
+#[test]
+fn committed_weights_reproduce_the_card_on_the_full_test_split() {
+    let Some(dir) = common::full_data_dir() else {
+        eprintln!("full MNIST not on this machine: checked on the fixture only");
+        return;
+    };
+    let card = seed_card();
+    let model = weights::load(&seed_weights(), &seed_config(&card), &cpu()).unwrap();
+    let all = mnist::load_all(&dir).unwrap();
+    let split = trainer::split::article_split();
+    let eval = evaluate(&model, &all.select(&split.test), &cpu());
+    assert_eq!(
+        (eval.correct, eval.total),
+        (card.test_correct, card.test_total)
+    );
+    assert_eq!(eval.confusion, card.confusion);
+}
+
+#[test]
+fn the_pages_classifier_agrees_with_the_trainers_evaluation() {
+    let card = seed_card();
+    let config = seed_config(&card);
+    let fixture = common::fixture();
+    let model = weights::load(&seed_weights(), &config, &cpu()).unwrap();
+    let eval = evaluate(&model, &fixture, &cpu());
+    let classifier = Classifier::new(&seed_weights(), &config, cpu()).unwrap();
+    let pixels: Vec<f32> = fixture
+        .images
+        .pixels
+        .iter()
+        .map(|&p| p as f32 / 255.0)
+        .collect();
+    let probs = classifier.probabilities_blocking(&pixels).unwrap();
+    assert_eq!(probs.len(), 1000);
+    for (i, p) in probs.iter().enumerate() {
+        assert_eq!(top(p).0 as u8, eval.predictions[i], "image {i}");
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn mismatched_or_damaged_weights_are_clear_errors() {
+    let bytes = seed_weights();
+    let other = MlpConfig::new(vec![64]);
+    let err = weights::load(&bytes, &other, &cpu()).unwrap_err();
+    assert!(matches!(err, WeightsError::Mismatch { .. }), "{err}");
+    assert!(err.to_string().contains("784-64-10"), "{err}");
+    let err = weights::load(&bytes[..1000], &MlpConfig::seed(), &cpu()).unwrap_err();
+    assert!(matches!(err, WeightsError::Decode(_)), "{err}");
+    let err = weights::load(b"not a model", &MlpConfig::seed(), &cpu()).unwrap_err();
+    assert!(matches!(err, WeightsError::Decode(_)), "{err}");
+}
+
+#[test]
+fn card_is_complete() {
+    let card = seed_card();
+    assert_eq!(card.preset, "seed");
+    assert_eq!((card.lr, card.batch_size, card.epochs), (0.01, 32, 10));
+    assert_eq!(card.test_total, 17_500);
+    assert_eq!(card.history.len(), card.epochs);
+    assert_eq!(card.data_sha256.len(), 4);
+    assert_eq!(card.weights_bytes, seed_weights().len());
+    let total: u32 = card.confusion.iter().flatten().sum();
+    assert_eq!(total as usize, card.test_total);
+    assert!((card.test_accuracy - card.test_correct as f64 / 17_500.0).abs() < 1e-12);
+}
