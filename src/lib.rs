@@ -14,4 +14,4 @@ pub mod presets;
 pub mod weights;
 
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
-mod web;
+pub mod web;

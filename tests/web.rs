@@ -1,0 +1,112 @@
+//! The wasm build in a real browser (wasm-bindgen-test in headless Chromium): preprocessing,
+//! the CPU classifier, and WebGPU against the CPU when the browser offers an adapter.
+#![cfg(target_arch = "wasm32")]
+
+use digits::web::{Recognizer, models, preprocess};
+use js_sys::{Float32Array, JSON};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A "7" as pen strokes on a 280-pixel pad.
+fn seven() -> (Vec<f32>, Vec<u32>) {
+    (
+        vec![40.0, 30.0, 230.0, 30.0, 180.0, 120.0, 120.0, 260.0],
+        vec![4],
+    )
+}
+
+/// A "0": an ellipse.
+fn zero() -> (Vec<f32>, Vec<u32>) {
+    let mut xy = Vec::new();
+    for i in 0..=40 {
+        let t = i as f32 / 40.0 * std::f32::consts::TAU;
+        xy.extend_from_slice(&[140.0 + 70.0 * t.sin(), 140.0 - 110.0 * t.cos()]);
+    }
+    (xy, vec![41])
+}
+
+async fn probabilities(rec: &Recognizer, xy: Vec<f32>, ends: Vec<u32>) -> Vec<f32> {
+    let image = preprocess(xy, ends, 16.0).unwrap().expect("ink");
+    let value = JsFuture::from(rec.classify(image)).await.unwrap();
+    Float32Array::from(value).to_vec()
+}
+
+fn argmax(p: &[f32]) -> usize {
+    p.iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .unwrap()
+        .0
+}
+
+#[wasm_bindgen_test]
+fn empty_strokes_give_no_image() {
+    assert!(preprocess(vec![], vec![], 16.0).unwrap().is_none());
+    assert!(preprocess(vec![1.0], vec![1], 16.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_model_list_is_valid_json_with_cards() {
+    let parsed = JSON::parse(&models()).unwrap();
+    let list = js_sys::Array::from(&parsed);
+    assert!(list.length() >= 1);
+}
+
+#[wasm_bindgen_test]
+async fn cpu_recognizes_drawn_digits() {
+    let rec = Recognizer::create("seed".into(), "cpu".into())
+        .await
+        .unwrap();
+    assert_eq!(rec.backend(), "CPU");
+    assert!(rec.reason().is_some());
+    let (xy, ends) = seven();
+    let p = probabilities(&rec, xy, ends).await;
+    assert_eq!(p.len(), 10);
+    assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    assert_eq!(argmax(&p), 7);
+    let (xy, ends) = zero();
+    assert_eq!(argmax(&probabilities(&rec, xy, ends).await), 0);
+}
+
+#[wasm_bindgen_test]
+async fn unknown_model_or_backend_is_an_error() {
+    assert!(
+        Recognizer::create("nope".into(), "cpu".into())
+            .await
+            .is_err()
+    );
+    assert!(
+        Recognizer::create("seed".into(), "tpu".into())
+            .await
+            .is_err()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_matches_the_cpu_when_available() {
+    let auto = Recognizer::create("seed".into(), "auto".into())
+        .await
+        .unwrap();
+    if auto.backend() != "WebGPU" {
+        // A browser without an adapter must say why and still work on the CPU.
+        assert_eq!(auto.backend(), "CPU");
+        web_sys::console::log_1(&format!("no WebGPU here: {:?}", auto.reason()).into());
+        assert!(auto.reason().is_some());
+        return;
+    }
+    let cpu = Recognizer::create("seed".into(), "cpu".into())
+        .await
+        .unwrap();
+    for (xy, ends) in [seven(), zero()] {
+        let a = probabilities(&cpu, xy.clone(), ends.clone()).await;
+        let b = probabilities(&auto, xy, ends).await;
+        let diff = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max);
+        assert!(diff <= 1e-4, "WebGPU differs from the CPU by {diff}");
+    }
+}
