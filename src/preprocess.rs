@@ -19,8 +19,8 @@ pub const CENTRE: f32 = 14.0;
 const SUPERSAMPLE: usize = 4;
 /// Stroke widths in output pixels that look like MNIST's pen (its digits carry about 100
 /// pixels' worth of ink).
-const MIN_WIDTH: f32 = 1.8;
-const MAX_WIDTH: f32 = 3.0;
+const MIN_WIDTH: f32 = 2.2;
+const MAX_WIDTH: f32 = 3.2;
 
 /// A point in canvas coordinates.
 pub type Point = [f32; 2];
@@ -216,6 +216,51 @@ fn capsule(mask: &mut [bool], n: usize, a: Point, b: Point, r: f32) {
     }
 }
 
+/// The same normalisation for an image that is already a raster (an MNIST digit, possibly
+/// distorted by augmentation): the ink's bounding box scaled to fit 20x20 keeping its aspect
+/// ratio, centred by centre of mass with bilinear sampling. `None` for a blank image.
+pub fn normalize_raster(image: &[f32; INPUT_SIZE]) -> Option<[f32; INPUT_SIZE]> {
+    let (x0, y0, x1, y1) = ink_bounds(image, 0.05)?;
+    let (w, h) = ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32);
+    let scale = FIT / w.max(h);
+    // Maps an output pixel centre back into the source, box centred on `at`.
+    let box_centre = [
+        (x0 as f32 + x1 as f32 + 1.0) / 2.0,
+        (y0 as f32 + y1 as f32 + 1.0) / 2.0,
+    ];
+    let render = |at: [f32; 2]| {
+        let mut out = [0.0f32; INPUT_SIZE];
+        for (i, o) in out.iter_mut().enumerate() {
+            let (x, y) = ((i % SIDE) as f32 + 0.5, (i / SIDE) as f32 + 0.5);
+            let sx = (x - at[0]) / scale + box_centre[0];
+            let sy = (y - at[1]) / scale + box_centre[1];
+            *o = sample(image, sx - 0.5, sy - 0.5);
+        }
+        out
+    };
+    let mid = SIDE as f32 / 2.0;
+    let first = render([mid, mid]);
+    let [cx, cy] = centre_of_mass(&first)?;
+    Some(render([mid + CENTRE - cx, mid + CENTRE - cy]))
+}
+
+/// Bilinear sample at pixel-index coordinates; zero outside the image.
+pub fn sample(image: &[f32], x: f32, y: f32) -> f32 {
+    let (fx, fy) = (x.floor(), y.floor());
+    let (tx, ty) = (x - fx, y - fy);
+    let at = |xi: i32, yi: i32| {
+        if xi < 0 || yi < 0 || xi >= SIDE as i32 || yi >= SIDE as i32 {
+            0.0
+        } else {
+            image[yi as usize * SIDE + xi as usize]
+        }
+    };
+    let (xi, yi) = (fx as i32, fy as i32);
+    let top = at(xi, yi) * (1.0 - tx) + at(xi + 1, yi) * tx;
+    let bottom = at(xi, yi + 1) * (1.0 - tx) + at(xi + 1, yi + 1) * tx;
+    top * (1.0 - ty) + bottom * ty
+}
+
 /// Intensity-weighted mean position in pixel-index coordinates, `None` for a blank image.
 pub fn centre_of_mass(image: &[f32]) -> Option<[f32; 2]> {
     let (mut m, mut sx, mut sy) = (0.0f64, 0.0f64, 0.0f64);
@@ -344,5 +389,35 @@ mod tests {
         // MNIST digits carry about 100 pixels' worth of ink (median over the training set).
         let ink: f32 = image(seven([0.0, 0.0], 300.0), 24.0).iter().sum();
         assert!((40.0..140.0).contains(&ink), "ink {ink}");
+    }
+    #[test]
+    fn raster_normalisation_fits_and_centres() {
+        // A 6x10 block in a corner becomes a 12x20 block centred by mass.
+        let mut img = [0.0f32; INPUT_SIZE];
+        for y in 1..11 {
+            for x in 2..8 {
+                img[y * SIDE + x] = 1.0;
+            }
+        }
+        let out = normalize_raster(&img).unwrap();
+        let (x0, y0, x1, y1) = ink_bounds(&out, 0.5).unwrap();
+        assert!((19..=21).contains(&(y1 - y0 + 1)), "height {}", y1 - y0 + 1);
+        assert!((11..=13).contains(&(x1 - x0 + 1)), "width {}", x1 - x0 + 1);
+        let [cx, cy] = centre_of_mass(&out).unwrap();
+        assert!(
+            (cx - CENTRE).abs() < 0.1 && (cy - CENTRE).abs() < 0.1,
+            "{cx} {cy}"
+        );
+        assert!(normalize_raster(&[0.0; INPUT_SIZE]).is_none());
+    }
+
+    #[test]
+    fn raster_and_stroke_paths_agree() {
+        let strokes = Strokes::from_points(&seven([0.0, 0.0], 100.0), 10.0);
+        let drawn = to_mnist(&strokes).unwrap().unwrap();
+        let again = normalize_raster(&drawn).unwrap();
+        let diff: f32 = drawn.iter().zip(&again).map(|(a, b)| (a - b).abs()).sum();
+        let ink: f32 = drawn.iter().sum();
+        assert!(diff / ink < 0.25, "relative difference {}", diff / ink);
     }
 }

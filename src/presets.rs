@@ -32,3 +32,36 @@ pub const ALL: &[Preset] = &[SEED];
 pub fn find(name: &str) -> Option<&'static Preset> {
     ALL.iter().find(|p| p.name == name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classifier::Classifier;
+    use burn::prelude::*;
+
+    #[test]
+    #[allow(deprecated)]
+    fn every_embedded_model_loads_and_matches_its_card() {
+        for p in ALL {
+            let config = (p.config)();
+            Classifier::new(p.weights, &config, Device::ndarray())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.name));
+            // The card names the same layer widths as the code.
+            let hidden: Vec<String> = config.hidden.iter().map(|h| h.to_string()).collect();
+            let needle = format!("\"hidden\": [\n    {}\n  ]", hidden.join(",\n    "));
+            assert!(
+                p.card.contains(&needle),
+                "{}: card disagrees with {:?}",
+                p.name,
+                config.hidden
+            );
+            assert!(p.card.contains(&format!("\"preset\": \"{}\"", p.name)));
+        }
+    }
+
+    #[test]
+    fn find_by_name() {
+        assert_eq!(find("seed").map(|p| p.name), Some("seed"));
+        assert!(find("nope").is_none());
+    }
+}

@@ -41,11 +41,16 @@ pub struct Recognizer {
 
 #[wasm_bindgen]
 impl Recognizer {
-    /// Loads the model `model` ("seed", ...) on `backend`: "auto" (WebGPU if it works, else the
+    /// Loads the model `model` ("web", "seed"; empty for the default) on `backend`: "auto" (WebGPU if it works, else the
     /// CPU), "webgpu" (the same, but a fallback is reported as a failure to honour the request)
     /// or "cpu".
     pub async fn create(model: String, backend: String) -> Result<Recognizer, JsError> {
-        let preset = presets::find(&model).ok_or_else(|| {
+        let preset = if model.is_empty() {
+            Some(&presets::ALL[0])
+        } else {
+            presets::find(&model)
+        };
+        let preset = preset.ok_or_else(|| {
             let names: Vec<_> = presets::ALL.iter().map(|p| p.name).collect();
             JsError::new(&format!("unknown model {model:?}; choose one of {names:?}"))
         })?;

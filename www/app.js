@@ -124,7 +124,7 @@ async function main() {
   listen();
   view.empty();
   try {
-    engine = await start(params.get('model') || 'seed', backendPref);
+    engine = await start(params.get('model') || '', backendPref);
   } catch (e) {
     $('backend').textContent = 'unavailable';
     showError(`The recognizer could not start: ${message(e)}`);

@@ -43,6 +43,23 @@ pub struct ModelCard {
     /// without the full data set.
     pub fixture_correct: Option<usize>,
     pub fixture_total: Option<usize>,
+    /// Whether inputs go through the page's 20x20-fit + centre-of-mass normalisation in
+    /// training and testing.
+    #[serde(default)]
+    pub normalized_input: bool,
+    #[serde(default)]
+    pub augmentation: Option<String>,
+    #[serde(default)]
+    pub lr_final: Option<f64>,
+    /// Test-split digits redrawn as pen strokes through the page's preprocessing.
+    #[serde(default)]
+    pub drawn_correct: Option<usize>,
+    #[serde(default)]
+    pub drawn_accuracy: Option<f64>,
+    #[serde(default)]
+    pub drawn_per_class_accuracy: Option<[f64; NUM_CLASSES]>,
+    #[serde(default)]
+    pub drawn_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
     pub weights_file: String,
     pub weights_bytes: usize,
     pub weights_sha256: String,

@@ -1,5 +1,7 @@
 //! The trainer's library: data loading, the article's split, training, evaluation and export.
 
+pub mod augment;
+pub mod drawn;
 pub mod export;
 pub mod fetch;
 pub mod idx;

@@ -90,18 +90,22 @@ struct ModelArgs {
 enum Preset {
     /// The article's recipe, exactly.
     Seed,
+    /// The page's default: a wider MLP trained on canvas-like distortions.
+    Web,
 }
 
 impl Preset {
     fn name(self) -> &'static str {
         match self {
             Preset::Seed => "seed",
+            Preset::Web => "web",
         }
     }
 
     fn hyper(self) -> Hyper {
         match self {
             Preset::Seed => Hyper::seed_preset(),
+            Preset::Web => Hyper::web_preset(),
         }
     }
 }
@@ -141,6 +145,12 @@ struct TrainArgs {
     /// Adam's epsilon [preset: 1e-8, PyTorch's default].
     #[arg(long)]
     adam_epsilon: Option<f32>,
+    /// Decay the learning rate exponentially to this value by the last epoch.
+    #[arg(long)]
+    lr_final: Option<f64>,
+    /// Distort the training images each epoch [preset web: on].
+    #[arg(long)]
+    augment: Option<bool>,
     /// Train on only the first N images of the training split (quick experiments).
     #[arg(long)]
     limit: Option<usize>,
@@ -206,7 +216,10 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     macro_rules! set {
         ($($f:ident),*) => { $(if let Some(v) = args.$f { hyper.$f = v; })* };
     }
-    set!(dropout, lr, batch_size, epochs, seed, adam_epsilon);
+    set!(dropout, lr, batch_size, epochs, seed, adam_epsilon, augment);
+    if args.lr_final.is_some() {
+        hyper.lr_final = args.lr_final;
+    }
     let name = args.name.unwrap_or_else(|| args.preset.name().to_owned());
 
     let (all, split, dir) = load_split(&args.data)?;
@@ -214,8 +227,16 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     if let Some(n) = args.limit {
         train_idx.truncate(n);
     }
-    let train_set = all.select(&train_idx);
-    let test_set = all.select(&split.test);
+    let mut train_set = all.select(&train_idx);
+    let raw_test = all.select(&split.test);
+    let mut test_set = raw_test.clone();
+    if hyper.normalize {
+        // Augmented runs normalise each distorted copy themselves.
+        if !hyper.augment {
+            train_set.normalize();
+        }
+        test_set.normalize();
+    }
     let config = hyper.model_config();
     eprintln!(
         "training {} ({} parameters) on {} images, testing on {} (data: {})",
@@ -256,8 +277,20 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         eval.total,
         eval.accuracy() * 100.0
     );
+    let drawn = trainer::drawn::evaluate_drawn(&model, &raw_test, &plain);
+    println!(
+        "drawn-digit accuracy: {}/{} = {:.1}%",
+        drawn.correct,
+        drawn.total,
+        drawn.accuracy() * 100.0
+    );
     let fixture = match Dataset::load_pair(Path::new(FIXTURE_IMAGES), Path::new(FIXTURE_LABELS)) {
-        Ok(f) => Some(evaluate(&model, &f, &plain)),
+        Ok(mut f) => {
+            if hyper.normalize {
+                f.normalize();
+            }
+            Some(evaluate(&model, &f, &plain))
+        }
         Err(_) => None,
     };
 
@@ -304,6 +337,18 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         train_seconds,
         samples_per_sec: (train_set.len() * hyper.epochs) as f64 / train_seconds,
         history,
+        normalized_input: hyper.normalize,
+        augmentation: hyper.augment.then(|| {
+            format!(
+                "{:?}, stroke width +-1 px, then 20x20 fit + centre of mass",
+                trainer::augment::AugmentConfig::default()
+            )
+        }),
+        lr_final: hyper.lr_final,
+        drawn_correct: Some(drawn.correct),
+        drawn_accuracy: Some(drawn.accuracy()),
+        drawn_per_class_accuracy: Some(drawn.per_class()),
+        drawn_confusion: Some(drawn.confusion),
         fixture_correct: fixture.as_ref().map(|f| f.correct),
         fixture_total: fixture.as_ref().map(|f| f.total),
         weights_file: paths
@@ -355,7 +400,7 @@ fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCa
 
 fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
-    let (model, _) = load_model(model_args, &device)?;
+    let (model, card) = load_model(model_args, &device)?;
     let (all, split, _) = load_split(data)?;
     let Some(&image_index) = split.test.get(index) else {
         anyhow::bail!(
@@ -364,17 +409,17 @@ fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow:
         );
     };
     let one = all.select(&[image_index]);
-    let x = Tensor::<2>::from_data(
-        TensorData::new(
-            one.images
-                .pixels
-                .iter()
-                .map(|&p| p as f32 / 255.0)
-                .collect(),
-            [1, 784],
-        ),
-        &device,
-    );
+    let mut input = one.clone();
+    if card.normalized_input {
+        input.normalize();
+    }
+    let pixels = input
+        .images
+        .pixels
+        .iter()
+        .map(|&p| p as f32 / 255.0)
+        .collect();
+    let x = Tensor::<2>::from_data(TensorData::new(pixels, [1, 784]), &device);
     let probs: Vec<f32> = model.probabilities(x).into_data().iter::<f32>().collect();
     let (pred, p) = probs
         .iter()
@@ -396,13 +441,25 @@ fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow:
 fn cmd_evaluate(model_args: &ModelArgs, data: &DataArgs, fixture: bool) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
     let (model, card) = load_model(model_args, &device)?;
-    let set = if fixture {
+    let mut set = if fixture {
         Dataset::load_pair(Path::new(FIXTURE_IMAGES), Path::new(FIXTURE_LABELS))?
     } else {
         let (all, split, _) = load_split(data)?;
         all.select(&split.test)
     };
+    let drawn = (!fixture).then(|| trainer::drawn::evaluate_drawn(&model, &set, &device));
+    if card.normalized_input {
+        set.normalize();
+    }
     let eval = evaluate(&model, &set, &device);
+    if let Some(d) = drawn {
+        println!(
+            "drawn-digit accuracy: {}/{} = {:.1}%",
+            d.correct,
+            d.total,
+            d.accuracy() * 100.0
+        );
+    }
     println!(
         "test accuracy: {}/{} = {:.1}% (model card: {}/{})",
         eval.correct,

@@ -72,6 +72,18 @@ impl Dataset {
         }
     }
 
+    /// Passes every image through the page's 20x20-fit + centre-of-mass normalisation.
+    pub fn normalize(&mut self) {
+        for img in self
+            .images
+            .pixels
+            .chunks_mut(self.images.rows * self.images.cols)
+        {
+            let n = crate::augment::normalize_bytes(img);
+            img.copy_from_slice(&n);
+        }
+    }
+
     /// Loads an images/labels pair without checksums (fixtures, custom data).
     pub fn load_pair(images: &Path, labels: &Path) -> Result<Dataset, DataError> {
         let images_bytes = idx::read_maybe_gzipped(images)?;

@@ -26,6 +26,12 @@ pub struct Hyper {
     pub adam_beta1: f32,
     pub adam_beta2: f32,
     pub adam_epsilon: f32,
+    /// Decay the learning rate exponentially to this value by the last epoch.
+    pub lr_final: Option<f64>,
+    /// Distort every training image afresh each epoch (see `augment`).
+    pub augment: bool,
+    /// Feed the model images through the page's 20x20-fit + centre-of-mass normalisation.
+    pub normalize: bool,
 }
 
 impl Hyper {
@@ -44,6 +50,37 @@ impl Hyper {
             adam_beta1: 0.9,
             adam_beta2: 0.999,
             adam_epsilon: 1e-8,
+            lr_final: None,
+            augment: false,
+            normalize: false,
+        }
+    }
+
+    /// The page's default model: wider, trained on canvas-like distortions of the training
+    /// split, with its inputs normalised as the page does (about 0.94 MB of f32 weights).
+    pub fn web_preset() -> Self {
+        Self {
+            hidden: vec![256, 128],
+            dropout: 0.2,
+            lr: 1e-3,
+            lr_final: Some(3e-5),
+            batch_size: 64,
+            epochs: 40,
+            seed: 1,
+            augment: true,
+            normalize: true,
+            ..Self::seed_preset()
+        }
+    }
+
+    /// Learning rate of `epoch` (1-based).
+    pub fn lr_at(&self, epoch: usize) -> f64 {
+        match self.lr_final {
+            Some(end) if self.epochs > 1 => {
+                let t = (epoch - 1) as f64 / (self.epochs - 1) as f64;
+                self.lr * (end / self.lr).powf(t)
+            }
+            _ => self.lr,
         }
     }
 
@@ -185,17 +222,33 @@ pub fn train(
     let mut shuffler = LegacyRandomState::new(hyper.seed as u32 ^ 0x5eed_5eed);
     let mut history = Vec::with_capacity(hyper.epochs);
 
+    let mut augmenter = hyper
+        .augment
+        .then(|| crate::augment::Augmenter::new(hyper.seed as u32, Default::default()));
+    let mut distorted = train_set.clone();
     for epoch in 1..=hyper.epochs {
         shuffler.shuffle(&mut order);
+        if let Some(aug) = augmenter.as_mut() {
+            for i in 0..train_set.len() {
+                let img = aug.augment(train_set.images.image(i));
+                distorted.images.pixels[i * INPUT_SIZE..(i + 1) * INPUT_SIZE].copy_from_slice(&img);
+            }
+        }
+        let data = if augmenter.is_some() {
+            &distorted
+        } else {
+            train_set
+        };
+        let lr = hyper.lr_at(epoch);
         let bar = progress_bar(show_progress, train_set.len(), epoch, hyper.epochs);
         let start = Instant::now();
         let mut loss_sum = 0.0f64;
         let mut seen = 0usize;
         for (step, chunk) in order.chunks(hyper.batch_size).enumerate() {
-            let (x, y) = batcher.batch(train_set, chunk, device);
+            let (x, y) = batcher.batch(data, chunk, device);
             let loss = loss_fn.forward(model.forward(x), y);
             let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(hyper.lr, model, grads);
+            model = optim.step(lr, model, grads);
             let batch_loss = loss.into_scalar::<f32>() as f64;
             anyhow::ensure!(
                 batch_loss.is_finite(),

@@ -106,12 +106,39 @@ fn committed_weights_reproduce_the_card_on_the_fixture() {
     let card = seed_card();
     let model = weights::load(&seed_weights(), &seed_config(&card), &cpu()).unwrap();
     let eval = evaluate(&model, &common::fixture(), &cpu());
+    assert!(!card.normalized_input);
     assert_eq!(Some(eval.correct), card.fixture_correct);
     assert_eq!(Some(eval.total), card.fixture_total);
     assert!(
         card.test_accuracy >= 0.949,
         "seed model below the 94.9% floor"
     );
+}
+
+/// Every committed model (`model/*.json` with its `.bpk`): loads, and gives the card's score on
+/// the fixture, normalised as the card says.
+#[test]
+fn every_committed_model_reproduces_its_card_on_the_fixture() {
+    let dir = common::repo_root().join("model");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let card = ModelCard::load(&path).unwrap();
+        let bytes = std::fs::read(dir.join(&card.weights_file)).unwrap();
+        assert_eq!(bytes.len(), card.weights_bytes, "{}", card.preset);
+        let model = weights::load(&bytes, &seed_config(&card), &cpu()).unwrap();
+        let mut fixture = common::fixture();
+        if card.normalized_input {
+            fixture.normalize();
+        }
+        let eval = evaluate(&model, &fixture, &cpu());
+        assert_eq!(Some(eval.correct), card.fixture_correct, "{}", card.preset);
+        checked += 1;
+    }
+    assert!(checked >= 1);
 }
 
 #[test]

@@ -1,0 +1,79 @@
+// Page benchmarks in headless Chromium: download size, start-up time, inference latency on
+// the CPU and on WebGPU (SwiftShader here), and steady state over 10,000 predictions.
+//   node bench/page.mjs            (after scripts/build.sh; prints numbers, asserts nothing)
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+const server = createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+  try {
+    const file = join(root, path.endsWith('/') || path === '' ? join(path, 'index.html') : path);
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// 1. Download size: what a first visit fetches that is ours to shrink.
+let raw = 0;
+let gz = 0;
+for (const f of ['pkg/digits_bg.wasm', 'pkg/digits.js']) {
+  const b = await readFile(join(root, f));
+  raw += b.length;
+  gz += gzipSync(b, { level: 9 }).length;
+}
+console.log(`download (wasm + JS glue): ${(raw / 1e6).toFixed(2)} MB raw, ${(gz / 1e6).toFixed(2)} MB gzip -9; target < 1.0 MB (burn's demo: 1.35 MB CPU-only, 2.94 MB WebGPU-only)`);
+
+const args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable-unsafe-webgpu'], 'webgpu']]) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...args, ...extra] });
+  // 2. Start-up: navigation to data-ready, fresh context each time (cold HTTP cache).
+  const starts = [];
+  for (let i = 0; i < 5; i++) {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const t0 = Date.now();
+    await page.goto(`${base}?backend=${backend}`);
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 120000 });
+    starts.push(Date.now() - t0);
+    await ctx.close();
+  }
+  const page = await browser.newPage();
+  await page.goto(`${base}?backend=${backend}`);
+  await page.waitForSelector('html[data-ready="true"]');
+  // 3 + 4. Latency of preprocessing + inference on one drawn digit, in the page's own code path.
+  const r = await page.evaluate(async ({ backend, n }) => {
+    const mod = await import('./pkg/digits.js?bench');
+    const wasm = await mod.default();
+    const rec = await mod.Recognizer.create('', backend);
+    const xy = new Float32Array([60, 40, 330, 40, 260, 170, 170, 370]);
+    const ends = new Uint32Array([4]);
+    const times = [];
+    const mem0 = wasm.memory.buffer.byteLength;
+    for (let i = 0; i < n; i++) {
+      xy[0] = 60 + (i % 7); // a slightly different drawing each time
+      const t = performance.now();
+      const image = mod.preprocess(xy, ends, 23);
+      await rec.classify(image);
+      times.push(performance.now() - t);
+    }
+    return { backend: rec.backend, times, mem0, mem1: wasm.memory.buffer.byteLength };
+  }, { backend, n: backend === 'cpu' ? 10000 : 2000 });
+  const first = r.times.slice(0, 200);
+  console.log(`${label}: start-up (navigation to data-ready) median ${median(starts)} ms of ${starts.join(', ')}; target < 300 ms (burn's demo: 700-1300 ms)`);
+  console.log(`${label}: inference incl. preprocessing, median of 200: ${median(first).toFixed(3)} ms; target ${label === 'CPU' ? '< 1' : '< 5'} ms (burn's demo CPU: 18-28 ms) [ran on ${r.backend}]`);
+  console.log(`${label}: steady state over ${r.times.length}: first-100 median ${median(r.times.slice(0, 100)).toFixed(3)} ms, last-100 median ${median(r.times.slice(-100)).toFixed(3)} ms; wasm memory ${(r.mem0 / 1e6).toFixed(1)} MB -> ${(r.mem1 / 1e6).toFixed(1)} MB`);
+  await browser.close();
+}
+server.close();

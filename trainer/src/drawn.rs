@@ -1,0 +1,221 @@
+//! Test digits as a person would draw them: each test-split image is thinned to its skeleton,
+//! traced into pen strokes, and redrawn with the page's brush through the page's own
+//! preprocessing. The resulting accuracy is the card's `drawn_accuracy`.
+
+use std::collections::HashSet;
+
+use digits::model::INPUT_SIZE;
+use digits::preprocess::{SIDE, Strokes, to_mnist};
+
+/// The page's pad in canvas units, and its brush (see `www/pad.js`: 5.5% of the side).
+pub const CANVAS: f32 = 280.0;
+pub const BRUSH: f32 = CANVAS * 0.055;
+
+/// Pen strokes tracing the digit's skeleton, in canvas units; empty for a blank image.
+pub fn strokes_of(pixels: &[u8]) -> Strokes {
+    strokes_with_brush(pixels, BRUSH)
+}
+
+/// [`strokes_of`] with another pen width.
+pub fn strokes_with_brush(pixels: &[u8], brush: f32) -> Strokes {
+    let skeleton = thin(&binarize(pixels));
+    let k = CANVAS / SIDE as f32;
+    let paths: Vec<Vec<[f32; 2]>> = trace(&skeleton)
+        .into_iter()
+        .map(|p| {
+            p.into_iter()
+                .map(|i| [((i % SIDE) as f32 + 0.5) * k, ((i / SIDE) as f32 + 0.5) * k])
+                .collect()
+        })
+        .collect();
+    Strokes::from_points(&paths, brush)
+}
+
+/// The 28x28 image the page would feed the model for this digit drawn with a pen.
+pub fn redraw(pixels: &[u8]) -> Option<[f32; INPUT_SIZE]> {
+    to_mnist(&strokes_of(pixels)).ok().flatten()
+}
+
+fn binarize(pixels: &[u8]) -> Vec<bool> {
+    pixels.iter().map(|&p| p >= 96).collect()
+}
+
+/// Zhang-Suen thinning to a one-pixel-wide skeleton.
+pub fn thin(img: &[bool]) -> Vec<bool> {
+    let mut img = img.to_vec();
+    let get = |img: &[bool], x: i32, y: i32| {
+        x >= 0
+            && y >= 0
+            && x < SIDE as i32
+            && y < SIDE as i32
+            && img[y as usize * SIDE + x as usize]
+    };
+    loop {
+        let mut changed = false;
+        for step in 0..2 {
+            let mut remove = Vec::new();
+            for i in 0..img.len() {
+                if !img[i] {
+                    continue;
+                }
+                let (x, y) = ((i % SIDE) as i32, (i / SIDE) as i32);
+                let p: Vec<bool> = [
+                    (0, -1),
+                    (1, -1),
+                    (1, 0),
+                    (1, 1),
+                    (0, 1),
+                    (-1, 1),
+                    (-1, 0),
+                    (-1, -1),
+                ]
+                .iter()
+                .map(|(dx, dy)| get(&img, x + dx, y + dy))
+                .collect();
+                let b = p.iter().filter(|&&v| v).count();
+                let a = (0..8).filter(|&k| !p[k] && p[(k + 1) % 8]).count();
+                let (p2, p4, p6, p8) = (p[0], p[2], p[4], p[6]);
+                let ok = if step == 0 {
+                    !(p2 && p4 && p6) && !(p4 && p6 && p8)
+                } else {
+                    !(p2 && p4 && p8) && !(p2 && p6 && p8)
+                };
+                if (2..=6).contains(&b) && a == 1 && ok {
+                    remove.push(i);
+                }
+            }
+            changed |= !remove.is_empty();
+            for i in remove {
+                img[i] = false;
+            }
+        }
+        if !changed {
+            return img;
+        }
+    }
+}
+
+/// The skeleton pixels linked to `i`: orthogonal neighbours, and diagonal ones that are not
+/// already reached through an orthogonal neighbour (so a staircase is a chain, not a knot of
+/// junctions).
+fn links(skel: &[bool], i: usize) -> Vec<usize> {
+    let (x, y) = ((i % SIDE) as i32, (i / SIDE) as i32);
+    let on = |dx: i32, dy: i32| {
+        let (nx, ny) = (x + dx, y + dy);
+        (nx >= 0 && ny >= 0 && nx < SIDE as i32 && ny < SIDE as i32)
+            .then(|| ny as usize * SIDE + nx as usize)
+            .filter(|&n| skel[n])
+    };
+    let mut out: Vec<usize> = [(0, -1), (1, 0), (0, 1), (-1, 0)]
+        .iter()
+        .filter_map(|&(dx, dy)| on(dx, dy))
+        .collect();
+    for (dx, dy) in [(1, -1), (1, 1), (-1, 1), (-1, -1)] {
+        if on(dx, 0).is_none() && on(0, dy).is_none() {
+            out.extend(on(dx, dy));
+        }
+    }
+    out
+}
+
+/// Splits a skeleton into polylines: from each end or junction along chains of pixels, then
+/// the closed loops that remain (a 0, the bowl of a 6).
+pub fn trace(skel: &[bool]) -> Vec<Vec<usize>> {
+    let adj: Vec<Vec<usize>> = (0..skel.len())
+        .map(|i| if skel[i] { links(skel, i) } else { Vec::new() })
+        .collect();
+    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let key = |a: usize, b: usize| (a.min(b), a.max(b));
+    let mut paths = Vec::new();
+    let walk = |start: usize, first: usize, used: &mut HashSet<(usize, usize)>| {
+        let mut path = vec![start, first];
+        used.insert(key(start, first));
+        let mut cur = first;
+        while adj[cur].len() == 2 {
+            let Some(&next) = adj[cur].iter().find(|&&n| !used.contains(&key(cur, n))) else {
+                break;
+            };
+            used.insert(key(cur, next));
+            path.push(next);
+            cur = next;
+        }
+        path
+    };
+    // Ends and junctions first, so strokes run between them; then the loops left over.
+    let nodes = (0..skel.len()).filter(|&i| skel[i] && adj[i].len() != 2);
+    let rest = (0..skel.len()).filter(|&i| skel[i] && adj[i].len() == 2);
+    for s in nodes.chain(rest) {
+        if adj[s].is_empty() {
+            paths.push(vec![s]);
+        }
+        for &n in &adj[s] {
+            if !used.contains(&key(s, n)) {
+                paths.push(walk(s, n, &mut used));
+            }
+        }
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring() -> Vec<u8> {
+        (0..INPUT_SIZE)
+            .map(|i| {
+                let (x, y) = ((i % SIDE) as f32 - 13.5, (i / SIDE) as f32 - 13.5);
+                let r = (x * x / 0.5 + y * y).sqrt();
+                if (6.0..9.0).contains(&r) { 255 } else { 0 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_thick_ring_thins_to_one_closed_stroke() {
+        let s = strokes_of(&ring());
+        assert!(!s.is_empty());
+        assert_eq!(s.ends.len(), 1, "ring traced as {} strokes", s.ends.len());
+        assert!(s.ends[0] > 20);
+    }
+
+    #[test]
+    fn redrawn_digits_have_ink_and_blank_ones_do_not() {
+        assert!(redraw(&ring()).is_some());
+        assert!(redraw(&[0u8; INPUT_SIZE]).is_none());
+    }
+}
+
+/// Accuracy of `model` on the test digits redrawn as pen strokes (two threads).
+pub fn evaluate_drawn(
+    model: &digits::model::Mlp,
+    test: &crate::mnist::Dataset,
+    device: &burn::prelude::Device,
+) -> crate::train::Evaluation {
+    let n = test.len();
+    let mut pixels = vec![0u8; n * INPUT_SIZE];
+    let half = n.div_ceil(2);
+    std::thread::scope(|scope| {
+        for (part, chunk) in pixels.chunks_mut(half * INPUT_SIZE).enumerate() {
+            scope.spawn(move || {
+                for (j, out) in chunk.chunks_mut(INPUT_SIZE).enumerate() {
+                    if let Some(img) = redraw(test.images.image(part * half + j)) {
+                        for (o, v) in out.iter_mut().zip(img) {
+                            *o = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let drawn = crate::mnist::Dataset {
+        images: crate::idx::Images {
+            count: n,
+            rows: SIDE,
+            cols: SIDE,
+            pixels,
+        },
+        labels: test.labels.clone(),
+    };
+    crate::train::evaluate(model, &drawn, device)
+}
