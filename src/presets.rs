@@ -16,6 +16,15 @@ pub struct Preset {
     pub config: fn() -> MlpConfig,
 }
 
+/// The page's default: trained on canvas-like distortions, inputs normalised like the page's.
+pub const WEB: Preset = Preset {
+    name: "web",
+    label: "Robust MLP (784-256-128-10)",
+    weights: include_bytes!("../model/web.bpk"),
+    card: include_str!("../model/web.json"),
+    config: MlpConfig::web,
+};
+
 /// The article's model.
 pub const SEED: Preset = Preset {
     name: "seed",
@@ -26,7 +35,7 @@ pub const SEED: Preset = Preset {
 };
 
 /// Every shipped model; the first is the default.
-pub const ALL: &[Preset] = &[SEED];
+pub const ALL: &[Preset] = &[WEB, SEED];
 
 /// The preset called `name`.
 pub fn find(name: &str) -> Option<&'static Preset> {

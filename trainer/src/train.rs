@@ -61,11 +61,11 @@ impl Hyper {
     pub fn web_preset() -> Self {
         Self {
             hidden: vec![256, 128],
-            dropout: 0.2,
+            dropout: 0.1,
             lr: 1e-3,
             lr_final: Some(3e-5),
             batch_size: 64,
-            epochs: 40,
+            epochs: 50,
             seed: 1,
             augment: true,
             normalize: true,
