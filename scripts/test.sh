@@ -45,7 +45,9 @@ stage "wasm tests in headless Chromium"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 # Release profile: it shares the dependencies the page's build compiles.
-run wasm cargo test --release --locked --target wasm32-unknown-unknown --test web
+# webdriver.json starts Chromium with --enable-unsafe-webgpu: SwiftShader's adapter, so the
+# WebGPU test must really compare WebGPU with the CPU.
+DIGITS_EXPECT_WEBGPU=1 run wasm cargo test --release --locked --target wasm32-unknown-unknown --test web
 
 stage "page: build, then end-to-end tests in Chromium"
 scripts/build.sh

@@ -1,0 +1,456 @@
+// Shared helpers for the real-browser end-to-end tests (node --test tests/e2e/).
+//
+// - A tiny static server that publishes the repository root under /digits-demo/ only, the way
+//   GitHub Pages publishes a project site, with the MIME types a wasm app needs.
+// - Debian's Chromium driven by playwright-core (no browser download), with or without WebGPU.
+// - Pages that record every console error, page error, CSP violation, failed or foreign request,
+//   so each test can assert that the page ran cleanly.
+// - Drawing with real mouse events or CDP touch events, and waiting for the page to settle.
+
+import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PREFIX = '/digits-demo/';
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** Desktop viewport; the pad is 420 CSS px there. */
+export const DESKTOP = { width: 1000, height: 900 };
+/** Phone viewport (iPhone 12-ish). */
+export const PHONE = { width: 390, height: 844 };
+
+// ---------------------------------------------------------------------------------------------
+// Static server
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves `root` at http://127.0.0.1:<free port>/digits-demo/ and answers 404 to everything
+ * else. `log` holds every request as {method, path, status}.
+ */
+export async function startServer(root = REPO_ROOT) {
+  const log = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const entry = { method: req.method, path: url.pathname + url.search, status: 0 };
+    log.push(entry);
+    const send = (status, headers = {}, body = '') => {
+      entry.status = status;
+      res.writeHead(status, { 'Cache-Control': 'no-store', ...headers });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { Allow: 'GET, HEAD' });
+    if (url.pathname === PREFIX.slice(0, -1)) return send(301, { Location: PREFIX + url.search });
+    if (!url.pathname.startsWith(PREFIX)) return send(404, { 'Content-Type': 'text/plain' }, 'not found\n');
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname.slice(PREFIX.length));
+    } catch {
+      return send(400);
+    }
+    const parts = rel.split('/');
+    if (parts.some((p) => p === '..' || p.startsWith('.')) || rel.includes('\0')) {
+      return send(404, { 'Content-Type': 'text/plain' }, 'not found\n');
+    }
+    let file = path.join(root, ...parts);
+    try {
+      let st = await fs.stat(file);
+      if (st.isDirectory()) {
+        if (!url.pathname.endsWith('/')) return send(301, { Location: url.pathname + '/' + url.search });
+        file = path.join(file, 'index.html');
+        st = await fs.stat(file);
+      }
+      if (!st.isFile()) throw new Error('not a file');
+      const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      entry.status = 200;
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-store' });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    } catch {
+      send(404, { 'Content-Type': 'text/plain' }, 'not found\n');
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    log,
+    /** The app's URL, e.g. url('?backend=cpu'). */
+    url: (query = '') => `${origin}${PREFIX}${query}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+
+/** Launches Debian's Chromium, headless, with WebGPU (SwiftShader) or without it. */
+export async function launch({ webgpu }) {
+  const args = [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--disable-default-apps',
+    '--disable-extensions',
+    '--no-default-browser-check',
+  ];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+}
+
+// Runs in every page before its own scripts: records pointer events, CSP violations and
+// every update of the probability bars (the view sets all ten data-p on each show()/empty()).
+function pageProbe() {
+  const e2e = {
+    updates: 0, // view updates (show or empty) seen so far
+    lastUpdate: 0, // performance.now() of the latest one
+    pointer: [], // {type, pointerType} of pointer events on the pad
+    csp: [], // CSP violations
+    scrolls: 0, // scroll events on the window
+  };
+  window.__e2e = e2e;
+  document.addEventListener('securitypolicyviolation', (ev) => {
+    e2e.csp.push(`${ev.violatedDirective} blocked ${ev.blockedURI || '(inline)'}`);
+  });
+  window.addEventListener('scroll', () => { e2e.scrolls += 1; }, { passive: true });
+  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'pointercancel']) {
+    window.addEventListener(type, (ev) => {
+      if (ev.target && ev.target.id === 'pad') e2e.pointer.push({ type, pointerType: ev.pointerType });
+    }, { capture: true, passive: true });
+  }
+  document.addEventListener('DOMContentLoaded', () => {
+    const bars = document.getElementById('bars');
+    if (!bars) return;
+    new MutationObserver((records) => {
+      if (records.some((r) => r.target.dataset && r.target.dataset.testid === 'prob-0')) {
+        e2e.updates += 1;
+        e2e.lastUpdate = performance.now();
+      }
+    }).observe(bars, { subtree: true, attributes: true, attributeFilter: ['data-p'] });
+  });
+}
+
+/**
+ * Opens the app in a fresh context, records problems, runs `fn(ctx)`, then asserts the page
+ * ran cleanly. On failure the error message is extended with the page's state and console,
+ * and a screenshot goes to test-results/failures/.
+ *
+ * opts: { query, phone (touch + mobile + 390x844 @3x), viewport, name }
+ */
+export async function withPage(browser, server, opts, fn) {
+  const phone = !!opts.phone;
+  const context = await browser.newContext({
+    viewport: opts.viewport || (phone ? PHONE : DESKTOP),
+    ...(phone ? { hasTouch: true, isMobile: true, deviceScaleFactor: 3 } : {}),
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
+  await context.addInitScript(pageProbe);
+  const page = await context.newPage();
+  const problems = [];
+  const consoleLog = [];
+  page.on('console', (m) => {
+    const line = `[${m.type()}] ${m.text()}`;
+    consoleLog.push(line);
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    // wasm-bindgen warns (not errors) when it has to fall back from streaming instantiation.
+    if (m.type() === 'warning' && /instantiateStreaming|MIME type/i.test(m.text())) problems.push(`console warning: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.stack || e.message}`));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return; // not a network request
+    if (u.origin !== server.origin) problems.push(`foreign request: ${r.method()} ${r.url()}`);
+    else if (!u.pathname.startsWith(PREFIX)) problems.push(`request outside ${PREFIX}: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  const ctx = { page, context, server, problems, consoleLog, phone, url: server.url(opts.query || '') };
+  try {
+    const result = await fn(ctx);
+    const csp = await page.evaluate(() => window.__e2e.csp).catch(() => []);
+    for (const v of csp) problems.push(`CSP violation: ${v}`);
+    assert.deepEqual(problems, [], 'the page should run without errors or foreign requests');
+    return result;
+  } catch (err) {
+    let state = '(unavailable)';
+    try {
+      state = JSON.stringify(await readState(page));
+    } catch { /* page gone */ }
+    try {
+      const dir = path.join(RESULTS_DIR, 'failures');
+      await fs.mkdir(dir, { recursive: true });
+      const name = (opts.name || 'page').replace(/[^\w.-]+/g, '_');
+      await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+    } catch { /* best effort */ }
+    err.message += `\n--- page ${ctx.url}\nstate: ${state}\nproblems: ${JSON.stringify(problems, null, 1)}` +
+      `\nconsole:\n${consoleLog.join('\n') || '(empty)'}`;
+    throw err;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+export async function screenshot(page, name) {
+  await fs.mkdir(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS_DIR, name), fullPage: true });
+}
+
+/** Loads the app and waits for html[data-ready="true"]. */
+export async function openApp(ctx) {
+  await ctx.page.goto(ctx.url, { waitUntil: 'load' });
+  try {
+    await ctx.page.waitForSelector('html[data-ready="true"]', { state: 'attached', timeout: 30_000 });
+  } catch (e) {
+    const err = await ctx.page.textContent('#error').catch(() => null);
+    throw new Error(`page never became ready (error box: ${JSON.stringify(err)}): ${e.message}`);
+  }
+}
+
+export async function adapterPresent(page) {
+  return page.evaluate(async () => !!(navigator.gpu && (await navigator.gpu.requestAdapter())));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the page
+
+/** Everything the tests assert on, read in one go. */
+export async function readState(page) {
+  return page.evaluate(() => {
+    const q = (s) => document.querySelector(`[data-testid="${s}"]`);
+    const probs = [];
+    for (let d = 0; d < 10; d++) probs.push(Number(q(`prob-${d}`)?.dataset.p ?? NaN));
+    const err = document.getElementById('error');
+    return {
+      prediction: q('prediction')?.textContent ?? null,
+      probs,
+      latency: q('latency-ms')?.textContent ?? null,
+      backend: q('backend')?.textContent ?? null,
+      reason: q('backend-reason')?.textContent ?? null,
+      accuracy: q('accuracy')?.textContent ?? null,
+      error: err && !err.hidden ? err.textContent : null,
+      updates: window.__e2e?.updates,
+    };
+  });
+}
+
+export function argmax(xs) {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
+  return best;
+}
+
+const fmt = (probs) => probs.map((p, d) => `${d}:${p.toFixed(4)}`).join(' ');
+
+/** The invariants every non-empty prediction must satisfy. */
+export function assertPrediction(state, label = '') {
+  const where = label ? ` (${label})` : '';
+  assert.equal(state.probs.length, 10);
+  for (const p of state.probs) {
+    assert.ok(Number.isFinite(p) && p >= 0 && p <= 1, `probability out of range${where}: ${fmt(state.probs)}`);
+  }
+  const sum = state.probs.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) <= 1e-3, `probabilities sum to ${sum}${where}: ${fmt(state.probs)}`);
+  assert.equal(state.prediction, String(argmax(state.probs)),
+    `prediction text must be the argmax of the bars${where}: ${fmt(state.probs)}`);
+  assert.match(state.latency, /^\d+(\.\d+)?$/, `latency text${where}`);
+  assert.ok(Number(state.latency) > 0, `latency must be positive${where}, got "${state.latency}"`);
+}
+
+/** The empty state: no prediction, all bars at 0. */
+export function assertEmpty(state, label = '') {
+  const where = label ? ` (${label})` : '';
+  assert.equal(state.prediction, '', `prediction text should be empty${where}`);
+  assert.deepEqual(state.probs, Array(10).fill(0), `all data-p should be 0${where}`);
+}
+
+/** Non-black pixels of the 28x28 preview canvas. */
+export async function previewInk(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="input-preview"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] || d[i + 1] || d[i + 2]) ink += 1;
+    return ink;
+  });
+}
+
+/** The preview's red channel as a plain array (to compare inputs across pages). */
+export async function previewPixels(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="input-preview"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return Array.from({ length: d.length / 4 }, (_, i) => d[i * 4]);
+  });
+}
+
+export function assertClose(actual, expected, tol, label) {
+  assert.equal(actual.length, expected.length);
+  const worst = Math.max(...actual.map((a, i) => Math.abs(a - expected[i])));
+  assert.ok(worst <= tol, `${label}: max |diff| ${worst} > ${tol}\n  got:  ${fmt(actual)}\n  want: ${fmt(expected)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+/** Stroke recipes in pad-relative coordinates (0..1). */
+export const DIGITS = {
+  7: [[[0.2, 0.15], [0.8, 0.15], [0.6, 0.5], [0.45, 0.9]]],
+  1: [[[0.5, 0.1], [0.5, 0.9]]],
+  0: [Array.from({ length: 41 }, (_, i) => {
+    const a = (i / 40) * 2 * Math.PI - Math.PI / 2;
+    return [0.5 + 0.25 * Math.cos(a), 0.5 + 0.38 * Math.sin(a)];
+  })],
+};
+
+/** A short stroke that changes the drawing (used to test undo). */
+export const EXTRA_STROKE = [[0.1, 0.6], [0.9, 0.6]];
+
+/** The view-update counter; pass it to settle() after the input that follows. */
+export async function mark(page) {
+  return page.evaluate(() => window.__e2e.updates);
+}
+
+/**
+ * Waits until the view has updated since `since` (see mark()) and then stayed unchanged for a
+ * quiet period long enough for a prediction that was already queued to have landed (at least
+ * 150 ms and 4 frames, and 4x the last measured latency).
+ */
+export async function settle(page, since, { timeout = 15_000 } = {}) {
+  try {
+    await page.waitForFunction((since) => {
+      const e = window.__e2e;
+      const now = performance.now();
+      e.frames = e.updates === e.seenUpdates ? (e.frames || 0) + 1 : 0;
+      e.seenUpdates = e.updates;
+      if (e.updates <= since) return false;
+      const ms = Number(document.querySelector('[data-testid="latency-ms"]').textContent) || 0;
+      return e.frames >= 4 && now - e.lastUpdate >= Math.max(150, 4 * ms);
+    }, since, { polling: 'raf', timeout });
+  } catch (e) {
+    throw new Error(`the view did not update after the input (updates since mark ${since}): ${e.message}`);
+  }
+}
+
+async function padBox(page) {
+  const box = await page.locator('[data-testid="canvas"]').boundingBox();
+  assert.ok(box && box.width > 50, `pad not visible: ${JSON.stringify(box)}`);
+  return box;
+}
+
+/** Page coordinates of pad-relative points. */
+function toPage(points, box) {
+  return points.map(([x, y]) => [box.x + x * box.width, box.y + y * box.height]);
+}
+
+/** Points along a polyline, at most `spacing` CSS px apart (like a quick real stroke). */
+function densify(points, spacing = STEP_PX) {
+  const out = [points[0]];
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1];
+    const [x1, y1] = points[i];
+    const n = stepsBetween(points[i - 1], points[i], spacing);
+    for (let k = 1; k <= n; k++) out.push([x0 + ((x1 - x0) * k) / n, y0 + ((y1 - y0) * k) / n]);
+  }
+  return out;
+}
+
+// Distance between two pointer samples. Each sample costs a prediction (one per frame) and
+// WebGPU on SwiftShader takes tens of ms each, so samples are as sparse as a brisk stroke.
+const STEP_PX = 24;
+const stepsBetween = ([x0, y0], [x1, y1], spacing = STEP_PX) =>
+  Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / spacing));
+
+/** Draws strokes (pad-relative) with real mouse events: press, move in steps, release. */
+export async function drawMouse(page, strokes) {
+  const box = await padBox(page);
+  for (const stroke of strokes) {
+    const pts = toPage(stroke, box);
+    await page.mouse.move(pts[0][0], pts[0][1]);
+    await page.mouse.down();
+    for (let i = 1; i < pts.length; i++) {
+      await page.mouse.move(pts[i][0], pts[i][1], { steps: stepsBetween(pts[i - 1], pts[i]) });
+    }
+    await page.mouse.up();
+  }
+}
+
+/** Draws strokes (pad-relative) with CDP touch events (the page needs hasTouch). */
+export async function drawTouch(page, strokes) {
+  const box = await padBox(page);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    for (const stroke of strokes) {
+      const pts = densify(toPage(stroke, box));
+      const tp = ([x, y]) => [{ x, y, id: 1, radiusX: 4, radiusY: 4, force: 1 }];
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: tp(pts[0]) });
+      for (const p of pts.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: tp(p) });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    }
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+/** A touch swipe between two page points (to check that the page itself does scroll). */
+export async function swipe(page, from, to, steps = 12) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const tp = (x, y) => [{ x, y, id: 2, radiusX: 4, radiusY: 4, force: 1 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: tp(...from) });
+    for (let k = 1; k <= steps; k++) {
+      const x = from[0] + ((to[0] - from[0]) * k) / steps;
+      const y = from[1] + ((to[1] - from[1]) * k) / steps;
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: tp(x, y) });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+/** Draws, then waits for the prediction of the finished drawing; returns the page state. */
+export async function drawAndSettle(page, strokes, via = 'mouse') {
+  const since = await mark(page);
+  await (via === 'touch' ? drawTouch(page, strokes) : drawMouse(page, strokes));
+  await settle(page, since);
+  return readState(page);
+}
+
+/** Runs an action (click, key) and waits for the page to settle after it. */
+export async function actAndSettle(page, action) {
+  const since = await mark(page);
+  await action();
+  await settle(page, since);
+  return readState(page);
+}

@@ -1,0 +1,122 @@
+// The app in a Chromium with WebGPU (SwiftShader): backend choice, drawing with the mouse,
+// clear / Escape / undo / Ctrl+Z, and agreement between the WebGPU and the CPU backend.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as h from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await h.startServer();
+  browser = await h.launch({ webgpu: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('Chromium with WebGPU', () => {
+  test('an adapter exists, the page picks WebGPU and starts empty', () =>
+    h.withPage(browser, server, { name: 'webgpu-start' }, async ({ page, ...ctx }) => {
+      await h.openApp({ page, ...ctx });
+      assert.equal(await h.adapterPresent(page), true, 'navigator.gpu.requestAdapter() should give an adapter with --enable-unsafe-webgpu');
+      const s = await h.readState(page);
+      assert.match(s.backend, /^WebGPU/, `backend label: ${s.backend}`);
+      assert.equal(s.reason, '', 'no fallback reason on WebGPU');
+      assert.match(s.accuracy, /% on [\d,]+ MNIST test images/);
+      h.assertEmpty(s, 'right after ready');
+      assert.equal(await h.previewInk(page), 0, 'the preview is black before drawing');
+
+      const drawn = await h.drawAndSettle(page, h.DIGITS[7]);
+      h.assertPrediction(drawn, 'the 7');
+      assert.equal(drawn.prediction, '7');
+      assert.ok(await h.previewInk(page) > 20, 'the preview shows the drawing');
+      await h.screenshot(page, 'webgpu.png');
+    }));
+
+  test('?backend=cpu forces the CPU even with an adapter', () =>
+    h.withPage(browser, server, { query: '?backend=cpu', name: 'cpu-forced' }, async (ctx) => {
+      await h.openApp(ctx);
+      const s = await h.readState(ctx.page);
+      assert.match(s.backend, /^CPU/, `backend label: ${s.backend}`);
+      assert.match(s.reason, /forced/i, `the reason should say the CPU was forced: ${s.reason}`);
+      h.assertEmpty(s, 'right after ready');
+      const drawn = await h.drawAndSettle(ctx.page, h.DIGITS[7]);
+      h.assertPrediction(drawn, 'the 7 on the CPU');
+      assert.equal(drawn.prediction, '7');
+      await h.screenshot(ctx.page, 'cpu-forced.png');
+    }));
+
+  test('Clear button and Escape key empty the pad and the result', () =>
+    h.withPage(browser, server, { name: 'clear' }, async ({ page, ...ctx }) => {
+      await h.openApp({ page, ...ctx });
+      for (const [how, action] of [
+        ['Clear button', () => page.click('[data-testid="clear"]')],
+        ['Escape key', () => page.keyboard.press('Escape')],
+      ]) {
+        const drawn = await h.drawAndSettle(page, h.DIGITS[1]);
+        h.assertPrediction(drawn, `the 1 before the ${how}`);
+        assert.ok(await h.previewInk(page) > 0, 'the preview shows the drawing');
+        const cleared = await h.actAndSettle(page, action);
+        h.assertEmpty(cleared, `after the ${how}`);
+        assert.equal(await h.previewInk(page), 0, `the preview is black after the ${how}`);
+        const padInk = await page.evaluate(() => {
+          const c = document.getElementById('pad');
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < d.length; i += 4) if (d[i]) n += 1;
+          return n;
+        });
+        assert.equal(padInk, 0, `the pad canvas is blank after the ${how}`);
+      }
+    }));
+
+  test('Ctrl+Z and the Undo button remove the last stroke', () =>
+    h.withPage(browser, server, { name: 'undo' }, async ({ page, ...ctx }) => {
+      await h.openApp({ page, ...ctx });
+      const seven = await h.drawAndSettle(page, h.DIGITS[7]);
+      h.assertPrediction(seven, 'the 7');
+      for (const [how, action] of [
+        ['Ctrl+Z', () => page.keyboard.press('Control+z')],
+        ['Undo button', () => page.click('[data-testid="undo"]')],
+      ]) {
+        const more = await h.drawAndSettle(page, [h.EXTRA_STROKE]);
+        h.assertPrediction(more, `the 7 with an extra stroke, before ${how}`);
+        assert.notDeepEqual(more.probs, seven.probs, 'the extra stroke changes the probabilities');
+        const undone = await h.actAndSettle(page, action);
+        h.assertPrediction(undone, `after ${how}`);
+        assert.equal(undone.prediction, seven.prediction);
+        h.assertClose(undone.probs, seven.probs, 1e-6, `probabilities after ${how} vs the 7 alone`);
+      }
+      // Undoing the only stroke empties the page.
+      const empty = await h.actAndSettle(page, () => page.keyboard.press('Control+z'));
+      h.assertEmpty(empty, 'after undoing every stroke');
+      assert.equal(await h.previewInk(page), 0, 'the preview is black after undoing every stroke');
+    }));
+
+  test('WebGPU and ?backend=cpu agree on the same strokes', async () => {
+    // Two pages side by side, same viewport, so the same mouse path gives the same strokes.
+    await h.withPage(browser, server, { name: 'agree-webgpu' }, (gpu) =>
+      h.withPage(browser, server, { query: '?backend=cpu', name: 'agree-cpu' }, async (cpu) => {
+        await Promise.all([h.openApp(gpu), h.openApp(cpu)]);
+        assert.match((await h.readState(gpu.page)).backend, /^WebGPU/);
+        assert.match((await h.readState(cpu.page)).backend, /^CPU/);
+        for (const digit of [7, 1, 0]) {
+          // Each page has its own mouse: draw on both at once.
+          const [a, b] = await Promise.all([gpu, cpu].map((p) => h.drawAndSettle(p.page, h.DIGITS[digit])));
+          h.assertPrediction(a, `${digit} on WebGPU`);
+          h.assertPrediction(b, `${digit} on the CPU`);
+          assert.deepEqual(await h.previewPixels(gpu.page), await h.previewPixels(cpu.page),
+            `both pages should see the same 28x28 input for the ${digit}`);
+          assert.equal(a.prediction, b.prediction, `top class for the ${digit}`);
+          h.assertClose(a.probs, b.probs, 1e-4, `WebGPU vs CPU probabilities for the ${digit}`);
+          // The recipes are recognised with near certainty by the shipped model.
+          assert.equal(a.prediction, String(digit), `the ${digit} recipe`);
+          await Promise.all([gpu, cpu].map((p) => h.actAndSettle(p.page, () => p.page.keyboard.press('Escape'))));
+        }
+      }));
+  });
+});
