@@ -51,7 +51,7 @@ impl Classifier {
 }
 
 fn check_len(images: &[f32]) -> Result<(), String> {
-    if images.is_empty() || images.len() % INPUT_SIZE != 0 {
+    if images.is_empty() || !images.len().is_multiple_of(INPUT_SIZE) {
         return Err(format!(
             "expected a multiple of {INPUT_SIZE} pixels (28x28 images), got {}",
             images.len()

@@ -76,9 +76,9 @@ pub fn thin(img: &[bool]) -> Vec<bool> {
                 let a = (0..8).filter(|&k| !p[k] && p[(k + 1) % 8]).count();
                 let (p2, p4, p6, p8) = (p[0], p[2], p[4], p[6]);
                 let ok = if step == 0 {
-                    !(p2 && p4 && p6) && !(p4 && p6 && p8)
+                    !(p4 && p6 && (p2 || p8))
                 } else {
-                    !(p2 && p4 && p8) && !(p2 && p6 && p8)
+                    !(p2 && p8 && (p4 || p6))
                 };
                 if (2..=6).contains(&b) && a == 1 && ok {
                     remove.push(i);
@@ -157,35 +157,6 @@ pub fn trace(skel: &[bool]) -> Vec<Vec<usize>> {
     paths
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ring() -> Vec<u8> {
-        (0..INPUT_SIZE)
-            .map(|i| {
-                let (x, y) = ((i % SIDE) as f32 - 13.5, (i / SIDE) as f32 - 13.5);
-                let r = (x * x / 0.5 + y * y).sqrt();
-                if (6.0..9.0).contains(&r) { 255 } else { 0 }
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_thick_ring_thins_to_one_closed_stroke() {
-        let s = strokes_of(&ring());
-        assert!(!s.is_empty());
-        assert_eq!(s.ends.len(), 1, "ring traced as {} strokes", s.ends.len());
-        assert!(s.ends[0] > 20);
-    }
-
-    #[test]
-    fn redrawn_digits_have_ink_and_blank_ones_do_not() {
-        assert!(redraw(&ring()).is_some());
-        assert!(redraw(&[0u8; INPUT_SIZE]).is_none());
-    }
-}
-
 /// Accuracy of `model` on the test digits redrawn as pen strokes (two threads).
 pub fn evaluate_drawn(
     model: &digits::model::Mlp,
@@ -218,4 +189,33 @@ pub fn evaluate_drawn(
         labels: test.labels.clone(),
     };
     crate::train::evaluate(model, &drawn, device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring() -> Vec<u8> {
+        (0..INPUT_SIZE)
+            .map(|i| {
+                let (x, y) = ((i % SIDE) as f32 - 13.5, (i / SIDE) as f32 - 13.5);
+                let r = (x * x / 0.5 + y * y).sqrt();
+                if (6.0..9.0).contains(&r) { 255 } else { 0 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_thick_ring_thins_to_one_closed_stroke() {
+        let s = strokes_of(&ring());
+        assert!(!s.is_empty());
+        assert_eq!(s.ends.len(), 1, "ring traced as {} strokes", s.ends.len());
+        assert!(s.ends[0] > 20);
+    }
+
+    #[test]
+    fn redrawn_digits_have_ink_and_blank_ones_do_not() {
+        assert!(redraw(&ring()).is_some());
+        assert!(redraw(&[0u8; INPUT_SIZE]).is_none());
+    }
 }
