@@ -69,7 +69,7 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
       times.push(performance.now() - t);
     }
     return { backend: rec.backend, times, mem0, mem1: wasm.memory.buffer.byteLength };
-  }, { backend, n: backend === 'cpu' ? 10000 : 2000 });
+  }, { backend, n: backend === 'cpu' ? 10000 : 400 });
   const first = r.times.slice(0, 200);
   console.log(`${label}: start-up (navigation to data-ready) median ${median(starts)} ms of ${starts.join(', ')}; target < 300 ms (burn's demo: 700-1300 ms)`);
   console.log(`${label}: inference incl. preprocessing, median of 200: ${median(first).toFixed(3)} ms; target ${label === 'CPU' ? '< 1' : '< 5'} ms (burn's demo CPU: 18-28 ms) [ran on ${r.backend}]`);
