@@ -18,12 +18,7 @@ fn wgpu_matches_ndarray_on_the_fixture() {
     let config = MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
     let bytes = std::fs::read(root.join("model/seed.bpk")).unwrap();
     let fixture = common::fixture();
-    let pixels: Vec<f32> = fixture
-        .images
-        .pixels
-        .iter()
-        .map(|&p| p as f32 / 255.0)
-        .collect();
+    let pixels = common::pixels_f32(&fixture);
 
     let cpu = Classifier::new(&bytes, &config, Device::ndarray()).unwrap();
     let gpu = Classifier::new(&bytes, &config, Device::wgpu(DeviceKind::DefaultDevice)).unwrap();

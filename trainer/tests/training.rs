@@ -80,12 +80,7 @@ fn same_seed_same_model() {
     let f = common::fixture();
     let idx: Vec<u32> = (0..300).collect();
     let set = f.select(&idx);
-    let pixels: Vec<f32> = set
-        .images
-        .pixels
-        .iter()
-        .map(|&p| p as f32 / 255.0)
-        .collect();
+    let pixels = common::pixels_f32(&set);
     let run = |seed| {
         let hyper = Hyper {
             epochs: 1,
@@ -167,12 +162,7 @@ fn the_pages_classifier_agrees_with_the_trainers_evaluation() {
     let model = weights::load(&seed_weights(), &config, &cpu()).unwrap();
     let eval = evaluate(&model, &fixture, &cpu());
     let classifier = Classifier::new(&seed_weights(), &config, cpu()).unwrap();
-    let pixels: Vec<f32> = fixture
-        .images
-        .pixels
-        .iter()
-        .map(|&p| p as f32 / 255.0)
-        .collect();
+    let pixels = common::pixels_f32(&fixture);
     let probs = classifier.probabilities_blocking(&pixels).unwrap();
     assert_eq!(probs.len(), 1000);
     for (i, p) in probs.iter().enumerate() {

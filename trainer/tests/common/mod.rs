@@ -36,3 +36,12 @@ pub fn full_data_dir() -> Option<PathBuf> {
         .into_iter()
         .find(|d| mnist::locate(d, &mnist::TRAIN_IMAGES).is_some())
 }
+
+/// Pixels scaled to [0, 1], as the model takes them.
+pub fn pixels_f32(set: &Dataset) -> Vec<f32> {
+    set.images
+        .pixels
+        .iter()
+        .map(|&p| p as f32 / 255.0)
+        .collect()
+}
