@@ -102,9 +102,9 @@ impl Augmenter {
         }
         let bytes: [u8; INPUT_SIZE] =
             std::array::from_fn(|i| (out[i].clamp(0.0, 1.0) * 255.0).round() as u8);
-        // Half of the time, redraw the distorted digit as pen strokes of a random width
+        // Two times in three, redraw the distorted digit as pen strokes of a random width
         // through the page's own preprocessing: exactly what a drawing on the pad becomes.
-        if self.rng.next_u32().is_multiple_of(2) {
+        if !self.rng.next_u32().is_multiple_of(3) {
             let brush = self.uniform(8.0, 40.0);
             let strokes = crate::drawn::strokes_with_brush(&bytes, brush);
             if let Ok(Some(img)) = digits::preprocess::to_mnist(&strokes) {

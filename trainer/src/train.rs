@@ -65,7 +65,7 @@ impl Hyper {
             lr: 1e-3,
             lr_final: Some(3e-5),
             batch_size: 64,
-            epochs: 50,
+            epochs: 60,
             seed: 1,
             augment: true,
             normalize: true,
