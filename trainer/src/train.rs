@@ -222,22 +222,23 @@ pub fn train(
     let mut shuffler = LegacyRandomState::new(hyper.seed as u32 ^ 0x5eed_5eed);
     let mut history = Vec::with_capacity(hyper.epochs);
 
-    let mut augmenter = hyper
-        .augment
-        .then(|| crate::augment::Augmenter::new(hyper.seed as u32, Default::default()));
-    let mut distorted = train_set.clone();
+    // Augmented runs distort every training image afresh each epoch into one reused buffer.
+    let mut augmented = hyper.augment.then(|| {
+        let aug = crate::augment::Augmenter::new(hyper.seed as u32, Default::default());
+        (aug, train_set.clone())
+    });
     for epoch in 1..=hyper.epochs {
         shuffler.shuffle(&mut order);
-        if let Some(aug) = augmenter.as_mut() {
-            for i in 0..train_set.len() {
-                let img = aug.augment(train_set.images.image(i));
-                distorted.images.pixels[i * INPUT_SIZE..(i + 1) * INPUT_SIZE].copy_from_slice(&img);
+        let data = match augmented.as_mut() {
+            Some((aug, buffer)) => {
+                for i in 0..train_set.len() {
+                    let img = aug.augment(train_set.images.image(i));
+                    buffer.images.pixels[i * INPUT_SIZE..(i + 1) * INPUT_SIZE]
+                        .copy_from_slice(&img);
+                }
+                &*buffer
             }
-        }
-        let data = if augmenter.is_some() {
-            &distorted
-        } else {
-            train_set
+            None => train_set,
         };
         let lr = hyper.lr_at(epoch);
         let bar = progress_bar(show_progress, train_set.len(), epoch, hyper.epochs);
