@@ -59,7 +59,7 @@ describe('touch on a phone', () => {
       await h.screenshot(page, 'touch-phone.png');
 
       // Two more strokes with the finger: a 1 after Clear (tapped with the finger).
-      const cleared = await h.actAndSettle(page, () => page.tap('[data-testid="clear"]'));
+      const cleared = await h.actAndSettle(page, () => h.tap(page, '[data-testid="clear"]'));
       h.assertEmpty(cleared, 'after tapping Clear');
       const one = await h.drawAndSettle(page, h.DIGITS[1], 'touch');
       h.assertPrediction(one, 'the touch-drawn 1');
