@@ -61,8 +61,18 @@ pub struct ModelCard {
     #[serde(default)]
     pub drawn_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
     pub weights_file: String,
+    /// "f16" or "f32": how the weights are stored. Every accuracy above is the stored weights'.
+    #[serde(default = "f32_name")]
+    pub weights_precision: String,
+    /// Test-split score of the f32 weights before they were rounded for storage.
+    #[serde(default)]
+    pub unrounded_test_correct: Option<usize>,
     pub weights_bytes: usize,
     pub weights_sha256: String,
+}
+
+fn f32_name() -> String {
+    "f32".into()
 }
 
 impl ModelCard {

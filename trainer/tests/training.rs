@@ -6,7 +6,7 @@ mod common;
 use burn::prelude::*;
 use digits::classifier::{Classifier, top};
 use digits::model::MlpConfig;
-use digits::weights::{self, WeightsError};
+use digits::weights::{self, Precision, WeightsError};
 use trainer::export::ModelCard;
 use trainer::mnist;
 use trainer::train::{Hyper, evaluate, train};
@@ -124,6 +124,13 @@ fn every_committed_model_reproduces_its_card_on_the_fixture() {
         let card = ModelCard::load(&path).unwrap();
         let bytes = std::fs::read(dir.join(&card.weights_file)).unwrap();
         assert_eq!(bytes.len(), card.weights_bytes, "{}", card.preset);
+        use sha2::Digest;
+        assert_eq!(
+            mnist::hex(&sha2::Sha256::digest(&bytes)),
+            card.weights_sha256,
+            "{}",
+            card.preset
+        );
         let model = weights::load(&bytes, &seed_config(&card), &cpu()).unwrap();
         let mut fixture = common::fixture();
         if card.normalized_input {
@@ -169,6 +176,47 @@ fn the_pages_classifier_agrees_with_the_trainers_evaluation() {
         assert_eq!(top(p).0 as u8, eval.predictions[i], "image {i}");
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
     }
+}
+
+/// f16 storage halves the file and moves no probability by more than f16's rounding could.
+#[test]
+fn weights_round_trip_through_f16_and_f32() {
+    let config = MlpConfig::new(vec![64, 32]);
+    // Initialising draws from the device's seeded generator, which seeded tests rely on.
+    let model = {
+        let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+        config.init(&cpu())
+    };
+    let f32_bytes = weights::to_bytes(model.clone(), Precision::F32).unwrap();
+    let f16_bytes = weights::to_bytes(model, Precision::F16).unwrap();
+    let params = config.num_params();
+    assert!(f32_bytes.len() >= params * 4, "{}", f32_bytes.len());
+    assert!(
+        f16_bytes.len() < params * 2 + 4096,
+        "f16 file: {} bytes for {params} parameters",
+        f16_bytes.len()
+    );
+
+    let exact = Classifier::new(&f32_bytes, &config, cpu()).unwrap();
+    let rounded = Classifier::new(&f16_bytes, &config, cpu()).unwrap();
+    let pixels = common::pixels_f32(&common::fixture());
+    let pixels = &pixels[..200 * 784];
+    let a = exact.probabilities_blocking(pixels).unwrap();
+    let b = rounded.probabilities_blocking(pixels).unwrap();
+    let worst = a
+        .iter()
+        .flatten()
+        .zip(b.iter().flatten())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst > 0.0, "f16 weights should differ from f32 ones somewhere");
+    assert!(worst < 1e-2, "f16 rounding moved a probability by {worst}");
+    // A round trip of the stored f32 weights is exact.
+    let again = weights::load(&f32_bytes, &config, &cpu()).unwrap();
+    assert_eq!(
+        weights::to_bytes(again, Precision::F32).unwrap().len(),
+        f32_bytes.len()
+    );
 }
 
 #[test]
