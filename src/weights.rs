@@ -34,9 +34,11 @@ impl std::error::Error for WeightsError {}
 /// Builds `config`'s network on `device` and fills it with the weights in `bytes`, stored as
 /// f16 or f32: either way the network computes in f32.
 pub fn load(bytes: &[u8], config: &MlpConfig, device: &Device) -> Result<Mlp, WeightsError> {
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
-        .map_err(|e| WeightsError::Decode(e.to_string()))?
-        .cast_to_module_dtype();
+    // Widened on the host: burn's cast-on-load would first materialise every parameter's
+    // random initial value just to read its dtype.
+    let f32_bytes = recode(Bytes::from_bytes_vec(bytes.to_vec()), DType::F32)?;
+    let record = ModuleRecord::from_bytes(f32_bytes)
+        .map_err(|e| WeightsError::Decode(e.to_string()))?;
     config
         .init(device)
         .try_load_record(record)
@@ -75,27 +77,34 @@ impl std::fmt::Display for Precision {
 
 /// Serialises a model's weights as burnpack bytes in `precision`.
 pub fn to_bytes(model: Mlp, precision: Precision) -> Result<Vec<u8>, WeightsError> {
-    let encode = |e: &dyn std::fmt::Display| WeightsError::Decode(e.to_string());
-    let f32_bytes = model.into_record().into_bytes().map_err(|e| encode(&e))?;
-    if precision == Precision::F32 {
-        return Ok(f32_bytes.to_vec());
-    }
-    // burn-ndarray has no f16 tensors, so the rounding happens on the stored data itself.
-    let tensors = burn_pack::Reader::from_bytes(f32_bytes)
-        .and_then(|r| r.into_tensors())
-        .map_err(|e| encode(&e))?;
-    let mut rounded = Vec::with_capacity(tensors.len());
-    for tensor in tensors {
-        let (name, dtype, shape, id, bytes) = tensor.into_parts().map_err(|e| encode(&e))?;
-        let (bytes, shape, dtype) = TensorData::from_bytes(bytes, shape, dtype)
-            .convert_dtype(precision.dtype())
-            .into_parts();
-        rounded.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes));
-    }
-    burn_pack::Writer::new(rounded)
+    let f32_bytes = model
+        .into_record()
         .into_bytes()
-        .map(|b| b.to_vec())
-        .map_err(|e| encode(&e))
+        .map_err(|e| WeightsError::Decode(e.to_string()))?;
+    // burn-ndarray has no f16 tensors, so the rounding happens on the stored data itself.
+    recode(f32_bytes, precision.dtype()).map(|b| b.to_vec())
+}
+
+/// The same burnpack with every float tensor converted to `dtype`.
+fn recode(bytes: Bytes, dtype: DType) -> Result<Bytes, WeightsError> {
+    let decode = |e: burn_pack::Error| WeightsError::Decode(e.to_string());
+    let tensors = burn_pack::Reader::from_bytes(bytes)
+        .and_then(|r| r.into_tensors())
+        .map_err(decode)?;
+    let mut out = Vec::with_capacity(tensors.len());
+    for tensor in tensors {
+        let (name, from, shape, id, bytes) = tensor.into_parts().map_err(decode)?;
+        let tensor = if from.is_float() && from != dtype {
+            let (bytes, shape, dtype) = TensorData::from_bytes(bytes, shape, from)
+                .convert_dtype(dtype)
+                .into_parts();
+            burn_pack::Tensor::new(name, dtype, shape, id, bytes)
+        } else {
+            burn_pack::Tensor::new(name, from, shape, id, bytes)
+        };
+        out.push(tensor);
+    }
+    burn_pack::Writer::new(out).into_bytes().map_err(decode)
 }
 
 /// `784-100-100-10`.
