@@ -20,9 +20,16 @@ fi
 cargo build --profile fast -p trainer --quiet
 BIN="${CARGO_TARGET_DIR:-target}/fast/trainer"
 
-burn_line=$(RAYON_NUM_THREADS=2 "$BIN" train --quiet --epochs "$EPOCHS" --data "$DATA" --out "$(mktemp -d)" 2>&1 | tee /dev/stderr | grep -E '^epoch' | awk '{ s += $(NF-1) + 0; n++ } END { printf "%.0f", s / n }')
+# The mean samples/s over the epochs of one trainer run on backend $1.
+burn_sps() {
+  RAYON_NUM_THREADS=2 "$BIN" train --quiet --backend "$1" --epochs "$EPOCHS" --data "$DATA" --out "$(mktemp -d)" 2>&1 |
+    tee /dev/stderr | grep -E '^epoch' | awk '{ s += $(NF-1) + 0; n++ } END { printf "%.0f", s / n }'
+}
+ndarray_sps=$(burn_sps ndarray)
+flex_sps=$(burn_sps flex)
 torch_line=$(OMP_NUM_THREADS=2 "$VENV/bin/python" bench/pytorch_seed.py --data "$DATA" --epochs "$EPOCHS" --threads 2 | tee /dev/stderr)
 torch_sps=$(echo "$torch_line" | grep -Eo '[0-9]+ samples/s' | grep -Eo '[0-9]+')
-echo "burn trainer: $burn_line samples/s (mean over epochs)"
-echo "pytorch:      $torch_sps samples/s"
-awk -v b="$burn_line" -v t="$torch_sps" 'BEGIN { printf "ratio burn/pytorch: %.2fx\n", b / t }'
+echo "burn trainer, burn-ndarray: $ndarray_sps samples/s (mean over epochs)"
+echo "burn trainer, burn-flex:    $flex_sps samples/s (mean over epochs)"
+echo "pytorch:                    $torch_sps samples/s"
+awk -v b="$ndarray_sps" -v f="$flex_sps" -v t="$torch_sps" 'BEGIN { printf "ratio burn/pytorch: %.2fx (ndarray), %.2fx (flex)\n", b / t, f / t }'

@@ -129,6 +129,8 @@ impl From<WeightsPrecision> for weights::Precision {
 enum Backend {
     /// burn-ndarray on the CPU.
     Ndarray,
+    /// burn-flex on the CPU (burn's newer CPU backend).
+    Flex,
     /// burn-wgpu on the default GPU (build with `--features wgpu`).
     Wgpu,
 }
@@ -218,6 +220,7 @@ fn load_split(data: &DataArgs) -> anyhow::Result<(Dataset, Split, PathBuf)> {
 fn device(backend: Backend) -> anyhow::Result<Device> {
     match backend {
         Backend::Ndarray => Ok(Device::ndarray()),
+        Backend::Flex => Ok(Device::flex()),
         #[cfg(feature = "wgpu")]
         Backend::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
         #[cfg(not(feature = "wgpu"))]
@@ -351,6 +354,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         burn_version: trainer::BURN_VERSION.into(),
         backend: match args.backend {
             Backend::Ndarray => "burn-ndarray (CPU)".into(),
+            Backend::Flex => "burn-flex (CPU)".into(),
             Backend::Wgpu => "burn-wgpu".into(),
         },
         test_correct: eval.correct,
