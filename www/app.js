@@ -3,14 +3,14 @@
 
 import { Pad } from './pad.js';
 import { View } from './view.js';
-import { start, fallback, message } from './engine.js';
+import { start, upgrade, fallback, message } from './engine.js';
 
 const params = new URLSearchParams(location.search);
 const backendPref = ['cpu', 'webgpu'].includes(params.get('backend')) ? params.get('backend') : 'auto';
 const view = new View();
 const $ = (id) => document.getElementById(id);
 
-let engine = null; // { mod, rec, why }
+let engine = null; // { mod, rec, why, pending }
 let dirty = false;
 let busy = false;
 let frame = 0;
@@ -51,7 +51,7 @@ async function predict() {
 /** A failed prediction on WebGPU (lost device, driver error) moves the page to the CPU. */
 async function recover(e) {
   if (engine.rec.backend === 'WebGPU') {
-    engine = await fallback(engine.rec.model, `WebGPU failed during inference (${message(e)})`);
+    engine = { ...(await fallback(engine.rec.model, `WebGPU failed during inference (${message(e)})`)), pending: false };
     showStatus();
     dirty = true;
   } else {
@@ -88,12 +88,17 @@ function fillModels(mod) {
   }
   select.addEventListener('change', async () => {
     const name = select.value;
+    const url = new URL(location.href);
+    url.searchParams.set('model', name);
+    history.replaceState(null, '', url);
     try {
-      const rec = await engine.mod.Recognizer.create(name, engine.rec.backend === 'CPU' ? 'cpu' : backendPref);
-      engine = { ...engine, rec };
-      const url = new URL(location.href);
-      url.searchParams.set('model', name);
-      history.replaceState(null, '', url);
+      // On the CPU (for now or for good) stay there and keep the reason; WebGPU stays WebGPU.
+      const before = engine.rec;
+      const onCpu = before.backend === 'CPU';
+      const rec = await engine.mod.Recognizer.create(name, onCpu ? 'cpu' : backendPref);
+      // The WebGPU check may have finished meanwhile, on this model already.
+      if (engine.rec !== before) return;
+      engine = { ...engine, rec, why: onCpu ? engine.why || before.reason : null };
       showStatus();
       schedule();
     } catch (e) {
@@ -133,7 +138,15 @@ async function main() {
   fillModels(engine.mod);
   showStatus();
   document.documentElement.dataset.ready = 'true';
+  performance.mark('digits:ready');
   schedule();
+  if (engine.pending) {
+    engine = await upgrade(engine, backendPref, () => $('model').value);
+    showStatus();
+    schedule();
+  }
+  document.documentElement.dataset.backendSettled = 'true';
+  performance.mark('digits:backend-settled');
 }
 
 main();

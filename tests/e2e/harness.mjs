@@ -237,11 +237,15 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(RESULTS_DIR, name), fullPage: true });
 }
 
-/** Loads the app and waits for html[data-ready="true"]. */
+/**
+ * Loads the app and waits for html[data-ready="true"] (it takes drawings, on the CPU at first)
+ * and then for data-backend-settled (the WebGPU check is over, whatever its outcome).
+ */
 export async function openApp(ctx) {
   await ctx.page.goto(ctx.url, { waitUntil: 'load' });
   try {
     await ctx.page.waitForSelector('html[data-ready="true"]', { state: 'attached', timeout: 30_000 });
+    await ctx.page.waitForSelector('html[data-backend-settled="true"]', { state: 'attached', timeout: 30_000 });
   } catch (e) {
     const err = await ctx.page.textContent('#error').catch(() => null);
     throw new Error(`page never became ready (error box: ${JSON.stringify(err)}): ${e.message}`);
