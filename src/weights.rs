@@ -37,8 +37,8 @@ pub fn load(bytes: &[u8], config: &MlpConfig, device: &Device) -> Result<Mlp, We
     // Widened on the host: burn's cast-on-load would first materialise every parameter's
     // random initial value just to read its dtype.
     let f32_bytes = recode(Bytes::from_bytes_vec(bytes.to_vec()), DType::F32)?;
-    let record = ModuleRecord::from_bytes(f32_bytes)
-        .map_err(|e| WeightsError::Decode(e.to_string()))?;
+    let record =
+        ModuleRecord::from_bytes(f32_bytes).map_err(|e| WeightsError::Decode(e.to_string()))?;
     config
         .init(device)
         .try_load_record(record)

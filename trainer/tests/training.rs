@@ -209,7 +209,10 @@ fn weights_round_trip_through_f16_and_f32() {
         .zip(b.iter().flatten())
         .map(|(x, y)| (x - y).abs())
         .fold(0.0f32, f32::max);
-    assert!(worst > 0.0, "f16 weights should differ from f32 ones somewhere");
+    assert!(
+        worst > 0.0,
+        "f16 weights should differ from f32 ones somewhere"
+    );
     assert!(worst < 1e-2, "f16 rounding moved a probability by {worst}");
     // A round trip of the stored f32 weights is exact.
     let again = weights::load(&f32_bytes, &config, &cpu()).unwrap();
