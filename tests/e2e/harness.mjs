@@ -13,6 +13,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -124,6 +125,23 @@ export async function launch({ webgpu }) {
   ];
   if (webgpu) args.push('--enable-unsafe-webgpu');
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+}
+
+/**
+ * A test file's server and browser: started before its tests, closed after them. Read
+ * `env.server` and `env.browser` inside the tests.
+ */
+export function perFile({ webgpu }) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch({ webgpu });
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 // Runs in every page before its own scripts: records pointer events, CSP violations and

@@ -2,25 +2,14 @@
 // null): it must fall back to the CPU, say why, and still work.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as h from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await h.startServer();
-  browser = await h.launch({ webgpu: false });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = h.perFile({ webgpu: false });
 
 describe('Chromium without WebGPU', () => {
   test('no adapter: the page runs on the CPU and says why', () =>
-    h.withPage(browser, server, { name: 'cpu-no-adapter' }, async (ctx) => {
+    h.withPage(env.browser, env.server, { name: 'cpu-no-adapter' }, async (ctx) => {
       const { page } = ctx;
       await h.openApp(ctx);
       assert.equal(await h.adapterPresent(page), false, 'requestAdapter() should give null without the flag');
@@ -44,7 +33,7 @@ describe('Chromium without WebGPU', () => {
     }));
 
   test('?backend=webgpu without an adapter still ends up usable on the CPU', () =>
-    h.withPage(browser, server, { query: '?backend=webgpu', name: 'webgpu-requested' }, async (ctx) => {
+    h.withPage(env.browser, env.server, { query: '?backend=webgpu', name: 'webgpu-requested' }, async (ctx) => {
       await h.openApp(ctx);
       const s = await h.readState(ctx.page);
       assert.match(s.backend, /^CPU/, `backend label: ${s.backend}`);

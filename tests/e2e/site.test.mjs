@@ -2,25 +2,14 @@
 // URLs, and a strict Content-Security-Policy.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as h from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await h.startServer();
-  browser = await h.launch({ webgpu: false });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = h.perFile({ webgpu: false });
 
 describe('site under /digits-demo/', () => {
   test('the test server serves only the subpath, with wasm-ready MIME types', async () => {
-    const get = (p) => fetch(server.origin + p, { redirect: 'manual' });
+    const get = (p) => fetch(env.server.origin + p, { redirect: 'manual' });
     assert.equal((await get('/')).status, 404);
     assert.equal((await get('/index.html')).status, 404);
     const bare = await get('/digits-demo');
@@ -43,7 +32,7 @@ describe('site under /digits-demo/', () => {
   });
 
   test('index.html: strict CSP with wasm-unsafe-eval, only relative URLs', () =>
-    h.withPage(browser, server, { name: 'markup' }, async (ctx) => {
+    h.withPage(env.browser, env.server, { name: 'markup' }, async (ctx) => {
       const { page } = ctx;
       await h.openApp(ctx);
       // Parse the file as served (not the live DOM) so scripts cannot have changed it.
@@ -94,9 +83,9 @@ describe('site under /digits-demo/', () => {
 
       // Every request the running page made stayed on the subpath of the test server (the
       // request hook in withPage() also fails the test otherwise).
-      const paths = server.log.map((r) => `${r.status} ${r.path}`);
+      const paths = env.server.log.map((r) => `${r.status} ${r.path}`);
       assert.ok(paths.some((p) => /^200 \/digits-demo\/pkg\/digits_bg\.wasm/.test(p)), `the wasm was loaded: ${paths.join(', ')}`);
-      assert.deepEqual(server.log.filter((r) => r.status >= 400 && r.path !== '/' && r.path !== '/index.html'), [],
+      assert.deepEqual(env.server.log.filter((r) => r.status >= 400 && r.path !== '/' && r.path !== '/index.html'), [],
         'no failed requests besides the deliberate ones');
     }));
 });

@@ -2,28 +2,17 @@
 // touches must become pointer events on the pad, and the page must not scroll while drawing.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as h from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await h.startServer();
-  browser = await h.launch({ webgpu: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = h.perFile({ webgpu: true });
 
 const scrollY = (page) => page.evaluate(() => window.scrollY);
 const pointerLog = (page) => page.evaluate(() => window.__e2e.pointer.splice(0));
 
 describe('touch on a phone', () => {
   test('a finger draws a 7 without scrolling the page', () =>
-    h.withPage(browser, server, { phone: true, name: 'touch-phone' }, async (ctx) => {
+    h.withPage(env.browser, env.server, { phone: true, name: 'touch-phone' }, async (ctx) => {
       const { page } = ctx;
       await h.openApp(ctx);
       const layout = await page.evaluate(() => ({
@@ -67,7 +56,7 @@ describe('touch on a phone', () => {
     }));
 
   test('control: the same swipe outside the pad does scroll the page', () =>
-    h.withPage(browser, server, { phone: true, name: 'touch-scroll-control' }, async (ctx) => {
+    h.withPage(env.browser, env.server, { phone: true, name: 'touch-scroll-control' }, async (ctx) => {
       const { page } = ctx;
       await h.openApp(ctx);
       // The header above the pad: a plain part of the page.

@@ -2,25 +2,14 @@
 // clear / Escape / undo / Ctrl+Z, and agreement between the WebGPU and the CPU backend.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as h from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await h.startServer();
-  browser = await h.launch({ webgpu: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = h.perFile({ webgpu: true });
 
 describe('Chromium with WebGPU', () => {
   test('an adapter exists, the page picks WebGPU and starts empty', () =>
-    h.withPage(browser, server, { name: 'webgpu-start' }, async ({ page, ...ctx }) => {
+    h.withPage(env.browser, env.server, { name: 'webgpu-start' }, async ({ page, ...ctx }) => {
       await h.openApp({ page, ...ctx });
       assert.equal(await h.adapterPresent(page), true, 'navigator.gpu.requestAdapter() should give an adapter with --enable-unsafe-webgpu');
       const s = await h.readState(page);
@@ -38,7 +27,7 @@ describe('Chromium with WebGPU', () => {
     }));
 
   test('?backend=cpu forces the CPU even with an adapter', () =>
-    h.withPage(browser, server, { query: '?backend=cpu', name: 'cpu-forced' }, async (ctx) => {
+    h.withPage(env.browser, env.server, { query: '?backend=cpu', name: 'cpu-forced' }, async (ctx) => {
       await h.openApp(ctx);
       const s = await h.readState(ctx.page);
       assert.match(s.backend, /^CPU/, `backend label: ${s.backend}`);
@@ -51,7 +40,7 @@ describe('Chromium with WebGPU', () => {
     }));
 
   test('Clear button and Escape key empty the pad and the result', () =>
-    h.withPage(browser, server, { name: 'clear' }, async ({ page, ...ctx }) => {
+    h.withPage(env.browser, env.server, { name: 'clear' }, async ({ page, ...ctx }) => {
       await h.openApp({ page, ...ctx });
       for (const [how, action] of [
         ['Clear button', () => page.click('[data-testid="clear"]')],
@@ -75,7 +64,7 @@ describe('Chromium with WebGPU', () => {
     }));
 
   test('Ctrl+Z and the Undo button remove the last stroke', () =>
-    h.withPage(browser, server, { name: 'undo' }, async ({ page, ...ctx }) => {
+    h.withPage(env.browser, env.server, { name: 'undo' }, async ({ page, ...ctx }) => {
       await h.openApp({ page, ...ctx });
       const seven = await h.drawAndSettle(page, h.DIGITS[7]);
       h.assertPrediction(seven, 'the 7');
@@ -99,8 +88,8 @@ describe('Chromium with WebGPU', () => {
 
   test('WebGPU and ?backend=cpu agree on the same strokes', async () => {
     // Two pages side by side, same viewport, so the same mouse path gives the same strokes.
-    await h.withPage(browser, server, { name: 'agree-webgpu' }, (gpu) =>
-      h.withPage(browser, server, { query: '?backend=cpu', name: 'agree-cpu' }, async (cpu) => {
+    await h.withPage(env.browser, env.server, { name: 'agree-webgpu' }, (gpu) =>
+      h.withPage(env.browser, env.server, { query: '?backend=cpu', name: 'agree-cpu' }, async (cpu) => {
         await Promise.all([h.openApp(gpu), h.openApp(cpu)]);
         assert.match((await h.readState(gpu.page)).backend, /^WebGPU/);
         assert.match((await h.readState(cpu.page)).backend, /^CPU/);
