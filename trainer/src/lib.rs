@@ -1,5 +1,6 @@
 //! The trainer's library: data loading, the article's split, training, evaluation and export.
 
+pub mod adam;
 pub mod augment;
 pub mod drawn;
 pub mod export;

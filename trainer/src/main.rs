@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use trainer::export::{ModelCard, Paths, write_atomic};
 use trainer::mnist::{self, Dataset};
 use trainer::split::{Split, article_split};
-use trainer::train::{Hyper, evaluate, train};
+use trainer::train::{Hyper, RunOptions, evaluate, train};
 use trainer::{fetch, idx, plots, terminal};
 
 /// Where the committed test-split fixture lives, relative to the repository root.
@@ -156,7 +156,7 @@ struct TrainArgs {
     /// Passes over the training split [preset: 10].
     #[arg(long)]
     epochs: Option<usize>,
-    /// Seed for initialisation, dropout and shuffling [preset: 1].
+    /// Seed for initialisation, dropout and shuffling [preset seed: 2, web: 1].
     #[arg(long)]
     seed: Option<u64>,
     /// Adam's epsilon [preset: 1e-8, PyTorch's default].
@@ -270,13 +270,17 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     );
 
     let plain = device(args.backend)?;
+    let options = RunOptions {
+        show_progress: !args.quiet,
+        host_adam: args.backend != Backend::Wgpu,
+    };
     let start = Instant::now();
     let (model, history) = train(
         &hyper,
         &train_set,
         &test_set,
         &plain.clone().autodiff(),
-        !args.quiet,
+        &options,
         |s| {
             println!(
                 "epoch {:>2}/{}  train loss {:.4}  test accuracy {:.2}%  ({:.1} s, {:.0} samples/s)",
@@ -334,7 +338,11 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         dropout: hyper.dropout,
         parameters: config.num_params(),
         loss: "cross-entropy".into(),
-        optimizer: "Adam".into(),
+        optimizer: if options.host_adam {
+            "Adam (PyTorch's update, one host pass per parameter)".into()
+        } else {
+            "Adam (burn-optim)".into()
+        },
         lr: hyper.lr,
         adam_beta1: hyper.adam_beta1,
         adam_beta2: hyper.adam_beta2,

@@ -5,12 +5,13 @@ use std::time::Instant;
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
+use crate::adam::HostAdam;
 use crate::mnist::Dataset;
 use crate::split::LegacyRandomState;
 
@@ -37,8 +38,9 @@ pub struct Hyper {
 impl Hyper {
     /// The article's recipe (PyTorch's Adam defaults: betas 0.9/0.999, eps 1e-8).
     ///
-    /// lr 0.01 makes the recipe noisy: seeds 0-4 gave 94.7, 95.9, 95.3, 95.3 and 95.6% on the
-    /// test split. The default seed is 1, the run closest to the article's 95.9%.
+    /// lr 0.01 makes the recipe noisy: seeds 0-5 give 95.4, 95.2, 96.1, 94.9, 95.9 and 95.5% on
+    /// the test split. The default seed is 2, the run closest to the article's 95.9% that also
+    /// predicts test image #2021 as a 6, as the article's did (seed 4's run calls it an 8).
     pub fn seed_preset() -> Self {
         Self {
             hidden: vec![100, 100],
@@ -46,7 +48,7 @@ impl Hyper {
             lr: 0.01,
             batch_size: 32,
             epochs: 10,
-            seed: 1,
+            seed: 2,
             adam_beta1: 0.9,
             adam_beta2: 0.999,
             adam_epsilon: 1e-8,
@@ -86,6 +88,25 @@ impl Hyper {
 
     pub fn model_config(&self) -> MlpConfig {
         MlpConfig::new(self.hidden.clone()).with_dropout(self.dropout)
+    }
+}
+
+/// How a run executes, apart from what it learns.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Draw a progress bar on stderr.
+    pub show_progress: bool,
+    /// Take Adam's steps in one host pass per parameter ([`HostAdam`]) rather than as burn
+    /// tensor ops: the same update, and much faster on the CPU backends; not on a GPU.
+    pub host_adam: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            show_progress: false,
+            host_adam: true,
+        }
     }
 }
 
@@ -197,7 +218,7 @@ pub fn train(
     train_set: &Dataset,
     test_set: &Dataset,
     device: &Device,
-    show_progress: bool,
+    options: &RunOptions,
     mut on_epoch: impl FnMut(&EpochStats),
 ) -> anyhow::Result<(Mlp, Vec<EpochStats>)> {
     anyhow::ensure!(hyper.batch_size > 0, "--batch-size must be at least 1");
@@ -209,11 +230,19 @@ pub fn train(
     );
     device.seed(hyper.seed);
     let mut model = hyper.model_config().init(device);
-    let mut optim = AdamConfig::new()
-        .with_beta_1(hyper.adam_beta1)
-        .with_beta_2(hyper.adam_beta2)
-        .with_epsilon(hyper.adam_epsilon)
-        .init();
+    let mut optim = if options.host_adam {
+        ModuleOptimizer::from(HostAdam {
+            beta_1: hyper.adam_beta1,
+            beta_2: hyper.adam_beta2,
+            epsilon: hyper.adam_epsilon,
+        })
+    } else {
+        AdamConfig::new()
+            .with_beta_1(hyper.adam_beta1)
+            .with_beta_2(hyper.adam_beta2)
+            .with_epsilon(hyper.adam_epsilon)
+            .init()
+    };
     let loss_fn = CrossEntropyLossConfig::new().init(device);
     let mut batcher = Batcher::default();
     let mut order: Vec<usize> = (0..train_set.len()).collect();
@@ -241,7 +270,7 @@ pub fn train(
             None => train_set,
         };
         let lr = hyper.lr_at(epoch);
-        let bar = progress_bar(show_progress, train_set.len(), epoch, hyper.epochs);
+        let bar = progress_bar(options.show_progress, train_set.len(), epoch, hyper.epochs);
         let start = Instant::now();
         let mut loss_sum = 0.0f64;
         let mut seen = 0usize;

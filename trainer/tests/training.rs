@@ -9,7 +9,7 @@ use digits::model::MlpConfig;
 use digits::weights::{self, Precision, WeightsError};
 use trainer::export::ModelCard;
 use trainer::mnist;
-use trainer::train::{Hyper, evaluate, train};
+use trainer::train::{Hyper, RunOptions, evaluate, train};
 
 /// burn's seed is per device, so seeded training runs in this binary take turns.
 static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -60,7 +60,7 @@ fn a_short_run_lands_far_above_chance() {
         &train_set,
         &test_set,
         &cpu().autodiff(),
-        false,
+        &RunOptions::default(),
         |_| epochs_seen += 1,
     )
     .unwrap();
@@ -87,7 +87,15 @@ fn same_seed_same_model() {
             seed,
             ..Hyper::seed_preset()
         };
-        let (m, _) = train(&hyper, &set, &set, &cpu().autodiff(), false, |_| {}).unwrap();
+        let (m, _) = train(
+            &hyper,
+            &set,
+            &set,
+            &cpu().autodiff(),
+            &RunOptions::default(),
+            |_| {},
+        )
+        .unwrap();
         let x = Tensor::<2>::from_data(TensorData::new(pixels.clone(), [300, 784]), &cpu());
         m.forward(x).into_data().try_to_vec::<f32>().unwrap()
     };
