@@ -43,6 +43,7 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   // drawings, on the CPU at first) and backend-settled (the WebGPU check is over).
   const starts = [];
   const settles = [];
+  const phases = []; // where the time to data-ready goes, per load
   for (let i = 0; i < 5; i++) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -51,6 +52,11 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
     const mark = (name) => page.evaluate((n) => Math.round(performance.getEntriesByName(n)[0].startTime), name);
     starts.push(await mark('digits:ready'));
     settles.push(await mark('digits:backend-settled'));
+    phases.push(await page.evaluate(() => {
+      const at = (n) => performance.getEntriesByName(n)[0].startTime;
+      const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
+      return { html: performance.getEntriesByType('navigation')[0].responseEnd, fetched: wasm.responseEnd, compiled: at('digits:wasm-ready'), model: at('digits:cpu-ready'), ready: at('digits:ready') };
+    }));
     await ctx.close();
   }
   const page = await browser.newPage();
@@ -87,6 +93,8 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   }, { backend, n: backend === 'cpu' ? 10000 : 400 });
   const first = r.times.slice(0, 200);
   console.log(`${label}: start-up (navigation to data-ready) median ${median(starts)} ms of ${starts.join(', ')}; target < 300 ms (burn's demo: 700-1300 ms)`);
+  const phase = (f) => Math.round(median(phases.map(f)));
+  console.log(`${label}:   medians: page HTML ${phase((p) => p.html)} ms, wasm downloaded +${phase((p) => p.fetched - p.html)}, compiled and started +${phase((p) => p.compiled - p.fetched)}, model loaded +${phase((p) => p.model - p.compiled)}, page ready +${phase((p) => p.ready - p.model)}`);
   if (backend !== 'cpu') console.log(`${label}:   backend settled (WebGPU running) median ${median(settles)} ms of ${settles.join(', ')}`);
   console.log(`${label}: inference incl. preprocessing, median of 200: ${median(first).toFixed(3)} ms; target ${label === 'CPU' ? '< 1' : '< 5'} ms (burn's demo CPU: 18-28 ms) [ran on ${r.backend}]`);
   console.log(`${label}:   of which preprocessing ${median(r.prep.slice(0, 200)).toFixed(3)} ms, classification ${median(first.map((t, i) => t - r.prep[i])).toFixed(3)} ms`);
