@@ -66,7 +66,17 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   const r = await page.evaluate(async ({ backend, n }) => {
     const mod = await import('./pkg/digits.js?bench');
     const wasm = await mod.default();
-    const rec = await mod.Recognizer.create('', backend);
+    // The page's own paths: the CPU in this thread, WebGPU in its worker.
+    let rec;
+    if (backend === 'cpu') {
+      rec = await mod.Recognizer.create('', 'cpu');
+    } else {
+      const engine = await import('./www/engine.js');
+      const name = JSON.parse(mod.models())[0].name;
+      const gpu = await engine.webgpu('webgpu', () => name);
+      if (!gpu.rec) throw new Error(`no WebGPU: ${gpu.why}`);
+      rec = gpu.rec;
+    }
     // A 7 as the pad records it: a point every ~3 CSS px, as pointer events come in.
     const corners = [[60, 40], [330, 40], [260, 170], [170, 370]];
     const pts = [corners[0]];
@@ -98,7 +108,8 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   if (backend !== 'cpu') console.log(`${label}:   backend settled (WebGPU running) median ${median(settles)} ms of ${settles.join(', ')}`);
   console.log(`${label}: inference incl. preprocessing, median of 200: ${median(first).toFixed(3)} ms; target ${label === 'CPU' ? '< 1' : '< 5'} ms (burn's demo CPU: 18-28 ms) [ran on ${r.backend}]`);
   console.log(`${label}:   of which preprocessing ${median(r.prep.slice(0, 200)).toFixed(3)} ms, classification ${median(first.map((t, i) => t - r.prep[i])).toFixed(3)} ms`);
-  console.log(`${label}: steady state over ${r.times.length}: first-100 median ${median(r.times.slice(0, 100)).toFixed(3)} ms, last-100 median ${median(r.times.slice(-100)).toFixed(3)} ms; wasm memory ${(r.mem0 / 1e6).toFixed(1)} MB -> ${(r.mem1 / 1e6).toFixed(1)} MB`);
+  const memory = backend === 'cpu' ? `; wasm memory ${(r.mem0 / 1e6).toFixed(1)} MB -> ${(r.mem1 / 1e6).toFixed(1)} MB` : ' (in the worker, with a message each way)';
+  console.log(`${label}: steady state over ${r.times.length}: first-100 median ${median(r.times.slice(0, 100)).toFixed(3)} ms, last-100 median ${median(r.times.slice(-100)).toFixed(3)} ms${memory}`);
   await browser.close();
 }
 server.close();

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Training throughput of the article's recipe: the burn trainer against the article's PyTorch
-# code, back to back on the same data with 2 threads, then the ratio.
-#   bench/train_throughput.sh [EPOCHS]        (default 3; the data must be available, see README)
+# Training throughput of the article's recipe: the burn trainer (burn-ndarray, then burn-flex)
+# against the article's PyTorch code, on the same data with 2 threads, in interleaved rounds so
+# that the machine's drift hits all three alike; prints each round and the median ratios.
+#   bench/train_throughput.sh [EPOCHS] [ROUNDS]     (default 3 epochs, 3 rounds)
 # Creates a PyTorch venv on first use in ~/.cache/digits/torch-venv (PyPI's torch, ~5.6 GB).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 EPOCHS="${1:-3}"
+ROUNDS="${2:-3}"
 DATA="${MNIST_DIR:-}"
 for d in data/mnist ../shared/data/mnist; do
   [ -n "$DATA" ] || { [ -e "$d/train-images-idx3-ubyte" ] || [ -e "$d/train-images-idx3-ubyte.gz" ]; } && DATA="${DATA:-$d}"
@@ -19,17 +21,33 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import torch' 2>/dev/
 fi
 cargo build --profile fast -p trainer --quiet
 BIN="${CARGO_TARGET_DIR:-target}/fast/trainer"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
 
 # The mean samples/s over the epochs of one trainer run on backend $1.
 burn_sps() {
-  RAYON_NUM_THREADS=2 "$BIN" train --quiet --backend "$1" --epochs "$EPOCHS" --data "$DATA" --out "$(mktemp -d)" 2>&1 |
-    tee /dev/stderr | grep -E '^epoch' | awk '{ s += $(NF-1) + 0; n++ } END { printf "%.0f", s / n }'
+  RAYON_NUM_THREADS=2 "$BIN" train --quiet --backend "$1" --epochs "$EPOCHS" --data "$DATA" --out "$OUT" 2>&1 |
+    grep -E '^epoch' | awk '{ s += $(NF-1) + 0; n++ } END { printf "%.0f", s / n }'
 }
-ndarray_sps=$(burn_sps ndarray)
-flex_sps=$(burn_sps flex)
-torch_line=$(OMP_NUM_THREADS=2 "$VENV/bin/python" bench/pytorch_seed.py --data "$DATA" --epochs "$EPOCHS" --threads 2 | tee /dev/stderr)
-torch_sps=$(echo "$torch_line" | grep -Eo '[0-9]+ samples/s' | grep -Eo '[0-9]+')
-echo "burn trainer, burn-ndarray: $ndarray_sps samples/s (mean over epochs)"
-echo "burn trainer, burn-flex:    $flex_sps samples/s (mean over epochs)"
-echo "pytorch:                    $torch_sps samples/s"
-awk -v b="$ndarray_sps" -v f="$flex_sps" -v t="$torch_sps" 'BEGIN { printf "ratio burn/pytorch: %.2fx (ndarray), %.2fx (flex)\n", b / t, f / t }'
+torch_sps() {
+  OMP_NUM_THREADS=2 "$VENV/bin/python" bench/pytorch_seed.py --data "$DATA" --epochs "$EPOCHS" --threads 2 |
+    grep -Eo '[0-9]+ samples/s' | grep -Eo '[0-9]+'
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "$EPOCHS epochs per run, $ROUNDS rounds; samples/s of the training loop (batch 32, 2 threads)"
+"$VENV/bin/python" -c 'import torch; print("pytorch", torch.__version__)'
+nd_ratios=()
+fx_ratios=()
+for r in $(seq "$ROUNDS"); do
+  nd=$(burn_sps ndarray)
+  fx=$(burn_sps flex)
+  pt=$(torch_sps)
+  nd_ratios+=("$(awk -v b="$nd" -v t="$pt" 'BEGIN { printf "%.2f", b / t }')")
+  fx_ratios+=("$(awk -v b="$fx" -v t="$pt" 'BEGIN { printf "%.2f", b / t }')")
+  echo "round $r: burn-ndarray $nd, burn-flex $fx, pytorch $pt -> ${nd_ratios[-1]}x, ${fx_ratios[-1]}x"
+done
+printf 'ratio burn/pytorch, median of %s rounds: %sx (burn-ndarray, range %s-%s), %sx (burn-flex, range %s-%s); target >= 2.5x\n' \
+  "$ROUNDS" \
+  "$(printf '%s\n' "${nd_ratios[@]}" | median)" "$(printf '%s\n' "${nd_ratios[@]}" | sort -g | head -1)" "$(printf '%s\n' "${nd_ratios[@]}" | sort -g | tail -1)" \
+  "$(printf '%s\n' "${fx_ratios[@]}" | median)" "$(printf '%s\n' "${fx_ratios[@]}" | sort -g | head -1)" "$(printf '%s\n' "${fx_ratios[@]}" | sort -g | tail -1)"

@@ -3,14 +3,14 @@
 
 import { Pad } from './pad.js';
 import { View } from './view.js';
-import { start, upgrade, fallback, message } from './engine.js';
+import { start, webgpu, message } from './engine.js';
 
 const params = new URLSearchParams(location.search);
 const backendPref = ['cpu', 'webgpu'].includes(params.get('backend')) ? params.get('backend') : 'auto';
 const view = new View();
 const $ = (id) => document.getElementById(id);
 
-let engine = null; // { mod, rec, why, pending }
+let engine = null; // { mod, rec, cpu, why, pending }: see engine.js
 let dirty = false;
 let busy = false;
 let frame = 0;
@@ -50,12 +50,21 @@ async function predict() {
 
 /** A failed prediction on WebGPU (lost device, driver error) moves the page to the CPU. */
 async function recover(e) {
-  if (engine.rec.backend === 'WebGPU') {
-    engine = { ...(await fallback(engine.rec.model, `WebGPU failed during inference (${message(e)})`)), pending: false };
+  const { rec } = engine;
+  if (rec.backend !== 'WebGPU') {
+    showError(`Prediction failed: ${message(e)}`);
+    return;
+  }
+  const why = `WebGPU failed during inference (${message(e)})`;
+  console.warn(`Falling back to the CPU: ${why}`);
+  rec.close();
+  try {
+    const cpu = engine.cpu.model === rec.model ? engine.cpu : await engine.mod.Recognizer.create(rec.model, 'cpu');
+    engine = { ...engine, rec: cpu, cpu, why };
     showStatus();
     dirty = true;
-  } else {
-    showError(`Prediction failed: ${message(e)}`);
+  } catch (e2) {
+    showError(`${why}, and the CPU could not take over: ${message(e2)}`);
   }
 }
 
@@ -96,11 +105,22 @@ function fillModels(mod) {
     try {
       // On the CPU (for now or for good) stay there and keep the reason; WebGPU stays WebGPU.
       const before = engine.rec;
-      const onCpu = before.backend === 'CPU';
-      const rec = await engine.mod.Recognizer.create(name, onCpu ? 'cpu' : backendPref);
+      let why = before.backend === 'CPU' ? engine.why || before.reason : null;
+      let rec;
+      if (before.backend === 'CPU') {
+        rec = await engine.mod.Recognizer.create(name, 'cpu');
+      } else {
+        rec = await before.load(name, backendPref).catch((e) => ({ backend: 'CPU', reason: `WebGPU failed on model ${name} (${message(e)})` }));
+        if (rec.backend !== 'WebGPU') {
+          // WebGPU gave up on this model: back to this thread's CPU.
+          before.close();
+          why = rec.reason;
+          rec = await engine.mod.Recognizer.create(name, 'cpu');
+        }
+      }
       // The WebGPU check may have finished meanwhile, on this model already.
       if (engine.rec !== before) return;
-      engine = { ...engine, rec, why: onCpu ? engine.why || before.reason : null };
+      engine = { ...engine, rec, cpu: rec.backend === 'CPU' ? rec : engine.cpu, why };
       showStatus();
       schedule();
     } catch (e) {
@@ -143,7 +163,8 @@ async function main() {
   performance.mark('digits:ready');
   schedule();
   if (engine.pending) {
-    engine = await upgrade(engine, backendPref, () => $('model').value);
+    const gpu = await webgpu(backendPref, () => $('model').value);
+    engine = gpu.rec ? { ...engine, rec: gpu.rec, why: null, pending: false } : { ...engine, why: gpu.why, pending: false };
     showStatus();
     schedule();
   }

@@ -108,4 +108,37 @@ describe('Chromium with WebGPU', () => {
         }
       }));
   });
+  test('WebGPU failing mid-session (as a lost device would) hands the page to the CPU', () =>
+    h.withPage(env.browser, env.server, { name: 'webgpu-lost' }, async (ctx) => {
+      const { page, context } = ctx;
+      // The worker's WebGPU recognizer starts as usual, then every prediction fails.
+      await context.route('**/www/gpu-worker.js', async (route) => {
+        const response = await route.fetch();
+        const body = `${await response.text()}\nops.classify = async () => { throw new Error('GPU device lost (simulated)'); };\n`;
+        await route.fulfill({ response, body });
+      });
+      await h.openApp(ctx);
+      assert.match((await h.readState(page)).backend, /^WebGPU/, 'the check itself still passes');
+      const drawn = await h.drawAndSettle(page, h.DIGITS[7]);
+      assert.match(drawn.backend, /^CPU/, `backend label after the failure: ${drawn.backend}`);
+      assert.match(drawn.reason, /during inference.*device lost \(simulated\)/, `reason: ${drawn.reason}`);
+      assert.equal(drawn.error, null, 'no error box: the CPU took over');
+      h.assertPrediction(drawn, 'the 7, answered by the CPU');
+      assert.equal(drawn.prediction, '7');
+    }));
+
+  test('a WebGPU worker that cannot start leaves the page on the CPU, saying why', () =>
+    h.withPage(env.browser, env.server, { name: 'webgpu-worker-broken' }, async (ctx) => {
+      const { page, context } = ctx;
+      await context.route('**/www/gpu-worker.js', (route) =>
+        route.fulfill({ contentType: 'text/javascript', body: "throw new Error('worker broken (simulated)');" }));
+      await h.openApp(ctx);
+      const s = await h.readState(page);
+      assert.match(s.backend, /^CPU/, `backend label: ${s.backend}`);
+      assert.match(s.reason, /WebGPU failed while starting.*worker/, `reason: ${s.reason}`);
+      assert.equal(s.error, null, 'no error box');
+      const drawn = await h.drawAndSettle(page, h.DIGITS[1]);
+      h.assertPrediction(drawn, 'the 1 on the CPU');
+      assert.equal(drawn.prediction, '1');
+    }));
 });
