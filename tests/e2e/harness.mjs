@@ -448,6 +448,11 @@ export async function drawTouch(page, strokes) {
       const tp = ([x, y]) => [{ x, y, id: 1, radiusX: 4, radiusY: 4, force: 1 }];
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: tp(pts[0]) });
       for (const p of pts.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: tp(p) });
+      // The finger comes to rest before it lifts. These moves arrive far faster than a hand
+      // draws, and a lift at that speed starts a fling; Chromium then spends the next tap
+      // (within ~0.5 s) on stopping the fling and makes no click of it (seen here as a Clear tap
+      // with all its pointer and touch events delivered, yet no click).
+      await new Promise((r) => setTimeout(r, 120));
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     }
   } finally {
@@ -456,9 +461,9 @@ export async function drawTouch(page, strokes) {
 }
 
 /**
- * A finger tap on an element: touch down, hold ~80 ms, lift, as a person taps. (Playwright's
- * page.tap() sends both events at once; with a zero-length touch Chromium now and then makes no
- * click at all, seen here once in a few runs with the pointer and touch events all delivered.)
+ * A finger tap on an element: touch down, hold ~80 ms, lift, as a person taps (Playwright's
+ * page.tap() sends both events at once). See drawTouch() for why a tap right after a stroke
+ * could make no click.
  */
 export async function tap(page, selector) {
   const el = page.locator(selector);
