@@ -18,13 +18,15 @@ impl Classifier {
         Ok(Self { model, device })
     }
 
-    fn probabilities_tensor(&self, images: &[f32]) -> Tensor<2> {
+    /// The logits only: softmax over ten values is done on the host, not as the handful of
+    /// extra kernel launches it would take on a GPU.
+    fn logits_tensor(&self, images: &[f32]) -> Tensor<2> {
         let n = images.len() / INPUT_SIZE;
         let x = Tensor::<2>::from_data(
             TensorData::new(images.to_vec(), [n, INPUT_SIZE]),
             &self.device,
         );
-        self.model.probabilities(x)
+        self.model.forward(x)
     }
 
     /// Probabilities for each image in `images` (`n * 784` pixels in [0, 1]), read back without
@@ -32,7 +34,7 @@ impl Classifier {
     pub async fn probabilities(&self, images: &[f32]) -> Result<Vec<[f32; NUM_CLASSES]>, String> {
         check_len(images)?;
         let data = self
-            .probabilities_tensor(images)
+            .logits_tensor(images)
             .into_data_async()
             .await
             .map_err(|e| format!("reading the result back failed: {e:?}"))?;
@@ -46,7 +48,7 @@ impl Classifier {
         images: &[f32],
     ) -> Result<Vec<[f32; NUM_CLASSES]>, String> {
         check_len(images)?;
-        rows(self.probabilities_tensor(images).into_data())
+        rows(self.logits_tensor(images).into_data())
     }
 }
 
@@ -60,12 +62,21 @@ fn check_len(images: &[f32]) -> Result<(), String> {
     Ok(())
 }
 
-fn rows(data: TensorData) -> Result<Vec<[f32; NUM_CLASSES]>, String> {
-    let values: Vec<f32> = data.iter::<f32>().collect();
+/// Class probabilities from rows of logits.
+fn rows(logits: TensorData) -> Result<Vec<[f32; NUM_CLASSES]>, String> {
+    let values: Vec<f32> = logits.iter::<f32>().collect();
     Ok(values
         .chunks_exact(NUM_CLASSES)
-        .map(|c| std::array::from_fn(|i| c[i]))
+        .map(|c| softmax(std::array::from_fn(|i| c[i])))
         .collect())
+}
+
+/// Softmax of one row of logits, the largest subtracted first so that `exp` cannot overflow.
+pub fn softmax(logits: [f32; NUM_CLASSES]) -> [f32; NUM_CLASSES] {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exp = logits.map(|z| (z - max).exp());
+    let sum: f32 = exp.iter().sum();
+    exp.map(|e| e / sum)
 }
 
 /// Index and value of the largest probability.
@@ -74,4 +85,33 @@ pub fn top(probs: &[f32; NUM_CLASSES]) -> (usize, f32) {
         (0, f32::MIN),
         |best, (i, p)| if p > best.1 { (i, p) } else { best },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(deprecated)]
+    fn host_softmax_matches_burns() {
+        let device = Device::ndarray();
+        let logits = [
+            [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+            [-30.0, 12.5, 0.1, 88.0, -1.0, 3.0, 87.5, 0.0, -88.0, 40.0],
+            [1.0; NUM_CLASSES],
+        ];
+        let flat: Vec<f32> = logits.iter().flatten().copied().collect();
+        let tensor = Tensor::<2>::from_data(TensorData::new(flat, [3, NUM_CLASSES]), &device);
+        let burns: Vec<f32> = burn::tensor::activation::softmax(tensor, 1)
+            .into_data()
+            .iter::<f32>()
+            .collect();
+        for (row, want) in logits.iter().zip(burns.chunks_exact(NUM_CLASSES)) {
+            let got = softmax(*row);
+            for (g, w) in got.iter().zip(want) {
+                assert!((g - w).abs() < 1e-6, "{got:?} vs burn's {want:?}");
+            }
+            assert!((got.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        }
+    }
 }
