@@ -46,6 +46,12 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   const phases = []; // where the time to data-ready goes, per load
   for (let i = 0; i < 5; i++) {
     const ctx = await browser.newContext();
+    // Long tasks (> 50 ms) on the main thread: a drawing stroke stalls for as long as one lasts.
+    await ctx.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
+        .observe({ type: 'longtask', buffered: true });
+    });
     const page = await ctx.newPage();
     await page.goto(`${base}?backend=${backend}`);
     await page.waitForSelector('html[data-backend-settled="true"]', { state: 'attached', timeout: 120000 });
@@ -55,7 +61,9 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
     phases.push(await page.evaluate(() => {
       const at = (n) => performance.getEntriesByName(n)[0].startTime;
       const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
-      return { html: performance.getEntriesByType('navigation')[0].responseEnd, fetched: wasm.responseEnd, compiled: at('digits:wasm-ready'), model: at('digits:cpu-ready'), ready: at('digits:ready') };
+      const ready = at('digits:ready');
+      const after = window.__longTasks.filter(([t]) => t >= ready).map(([, d]) => d);
+      return { html: performance.getEntriesByType('navigation')[0].responseEnd, fetched: wasm.responseEnd, compiled: at('digits:wasm-ready'), model: at('digits:cpu-ready'), ready, stall: Math.max(0, ...after) };
     }));
     await ctx.close();
   }
@@ -105,6 +113,7 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   console.log(`${label}: start-up (navigation to data-ready) median ${median(starts)} ms of ${starts.join(', ')}; target < 300 ms (burn's demo: 700-1300 ms)`);
   const phase = (f) => Math.round(median(phases.map(f)));
   console.log(`${label}:   medians: page HTML ${phase((p) => p.html)} ms, wasm downloaded +${phase((p) => p.fetched - p.html)}, compiled and started +${phase((p) => p.compiled - p.fetched)}, model loaded +${phase((p) => p.model - p.compiled)}, page ready +${phase((p) => p.ready - p.model)}`);
+  console.log(`${label}:   longest main-thread task after data-ready, up to the backend settling: median ${phase((p) => p.stall)} ms of ${phases.map((p) => Math.round(p.stall)).join(', ')} (0: none over 50 ms)`);
   if (backend !== 'cpu') console.log(`${label}:   backend settled (WebGPU running) median ${median(settles)} ms of ${settles.join(', ')}`);
   console.log(`${label}: inference incl. preprocessing, median of 200: ${median(first).toFixed(3)} ms; target ${label === 'CPU' ? '< 1' : '< 5'} ms (burn's demo CPU: 18-28 ms) [ran on ${r.backend}]`);
   console.log(`${label}:   of which preprocessing ${median(r.prep.slice(0, 200)).toFixed(3)} ms, classification ${median(first.map((t, i) => t - r.prep[i])).toFixed(3)} ms`);
