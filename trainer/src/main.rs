@@ -156,7 +156,7 @@ struct TrainArgs {
     /// Passes over the training split [preset: 10].
     #[arg(long)]
     epochs: Option<usize>,
-    /// Seed for initialisation, dropout and shuffling [preset seed: 2, web: 1].
+    /// Seed for initialisation, dropout and shuffling [preset: 1].
     #[arg(long)]
     seed: Option<u64>,
     /// Adam's epsilon [preset: 1e-8, PyTorch's default].
