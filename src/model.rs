@@ -105,10 +105,10 @@ impl Mlp {
 /// only), and seeded from the device's generator, so `Device::seed` still fixes a run.
 fn dropout<const D: usize>(layer: &Dropout, input: Tensor<D>) -> Tensor<D> {
     let p = layer.prob;
-    if !layer.training.is_enabled() || !input.device().is_autodiff() || p == 0.0 {
+    let device = input.device();
+    if !layer.training.is_enabled() || !device.is_autodiff() || p == 0.0 {
         return input;
     }
-    let device = input.device();
     let shape = input.shape();
     // 64 bits from the device's generator (16 at a time: GPU backends' ints are 32-bit) seed
     // this call's mask.

@@ -59,13 +59,18 @@ async function recover(e) {
   console.warn(`Falling back to the CPU: ${why}`);
   rec.close();
   try {
-    const cpu = engine.cpu.model === rec.model ? engine.cpu : await engine.mod.Recognizer.create(rec.model, 'cpu');
+    const cpu = await cpuFor(rec.model);
     engine = { ...engine, rec: cpu, cpu, why };
     showStatus();
     dirty = true;
   } catch (e2) {
     showError(`${why}, and the CPU could not take over: ${message(e2)}`);
   }
+}
+
+/** A CPU recognizer in this thread for `model`: the page's own one when it already has it. */
+function cpuFor(model) {
+  return engine.cpu.model === model ? engine.cpu : engine.mod.Recognizer.create(model, 'cpu');
 }
 
 function showError(text) {
@@ -108,14 +113,14 @@ function fillModels(mod) {
       let why = before.backend === 'CPU' ? engine.why || before.reason : null;
       let rec;
       if (before.backend === 'CPU') {
-        rec = await engine.mod.Recognizer.create(name, 'cpu');
+        rec = await cpuFor(name);
       } else {
         rec = await before.load(name, backendPref).catch((e) => ({ backend: 'CPU', reason: `WebGPU failed on model ${name} (${message(e)})` }));
         if (rec.backend !== 'WebGPU') {
           // WebGPU gave up on this model: back to this thread's CPU.
           before.close();
           why = rec.reason;
-          rec = await engine.mod.Recognizer.create(name, 'cpu');
+          rec = await cpuFor(name);
         }
       }
       // The WebGPU check may have finished meanwhile, on this model already.
