@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Builds the browser package into pkg/: `wasm-pack build --target web --release`, using the
-# repo-local toolchain (wasm-bindgen-cli matching Cargo.lock, wasm-opt from npm's binaryen), so
-# wasm-pack downloads nothing. Extra arguments go to wasm-pack build.
+# Builds the browser package into pkg/ with wasm-pack (release), from this one crate, as two
+# modules, then stamps the service worker (./sw.js) with the build's files:
+#   pkg/digits.js, digits_bg.wasm                the first module: the CPU path (burn-ndarray),
+#                                                what the page loads before it takes drawings
+#   pkg/digits_webgpu.js, digits_webgpu_bg.wasm  the same crate with `--features webgpu`
+#                                                (burn-wgpu), fetched only where WebGPU runs
+# It uses the repo-local toolchain (wasm-bindgen-cli matching Cargo.lock, wasm-opt from npm's
+# binaryen), so wasm-pack downloads nothing. Extra arguments go to both wasm-pack builds.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +15,9 @@ scripts/install-tools.sh
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
 
-echo "[build] wasm-pack build --target web --release $*"
-wasm-pack build --target web --release "$@"
-ls -l pkg/*.wasm pkg/*.js
+echo "[build] first module: wasm-pack build --target web --release --out-name digits $*"
+wasm-pack build --target web --release --out-name digits "$@"
+echo "[build] WebGPU module: wasm-pack build --target web --release --out-name digits_webgpu $* -- --features webgpu"
+wasm-pack build --target web --release --out-name digits_webgpu "$@" -- --features webgpu
+node scripts/stamp-sw.mjs
+ls -l pkg/*.wasm pkg/*.js sw.js

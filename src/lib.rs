@@ -4,7 +4,8 @@
 //! - [`model`]: the network, shared with the trainer.
 //! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect.
 //! - [`classifier`]: a model on a burn device, giving probabilities.
-//! - `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
+//! - `web` (wasm32 only): the thin wasm-bindgen layer the page talks to; `webgpu` (wasm32 with
+//!   the `webgpu` feature) adds burn-wgpu for the page's second module.
 
 pub mod classifier;
 pub mod model;
@@ -15,3 +16,5 @@ pub mod weights;
 
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod web;
+#[cfg(all(target_arch = "wasm32", feature = "embed", feature = "webgpu"))]
+mod webgpu;

@@ -26,7 +26,7 @@ impl MlpConfig {
         Self::new(vec![100, 100])
     }
 
-    /// The page's default network: 784-256-128-10 with dropout 0.1 (about 0.94 MB of f32).
+    /// The page's default network: 784-256-128-10 with dropout 0.1.
     pub fn web() -> Self {
         Self::new(vec![256, 128]).with_dropout(0.1)
     }

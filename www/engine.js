@@ -1,29 +1,12 @@
-// Loading the wasm and the recognizers. The page starts on the CPU, in this thread, where a
-// prediction takes well under a millisecond. WebGPU runs in a worker (gpu-worker.js): burn
-// compiles its GPU kernels on first use, about half a second of wasm that must not freeze the
-// pad, and a WebGPU failure there (a panic aborts a wasm instance) leaves this thread's CPU
+// Loading the wasm and the recognizers. The page starts on the CPU, in this thread, with the
+// small first module (pkg/digits_bg.wasm: burn-ndarray, preprocessing, the weights). WebGPU
+// runs in a worker (gpu-worker.js) with the second module, which that worker fetches only once
+// it has an adapter: burn compiles its GPU kernels on first use, which must not freeze the pad,
+// and a WebGPU failure there (a panic aborts a wasm instance) leaves this thread's CPU
 // recognizer untouched.
 
-let compiled = null;
-
-/** The wasm, fetched and compiled once per page; the worker instantiates the same module. */
-function wasmModule() {
-  compiled ??= (async () => {
-    const url = new URL('../pkg/digits_bg.wasm', import.meta.url);
-    try {
-      return await WebAssembly.compileStreaming(fetch(url));
-    } catch {
-      // A server that does not send application/wasm: compile from the bytes instead.
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`fetching ${url.pathname} failed: HTTP ${response.status}`);
-      return WebAssembly.compile(await response.arrayBuffer());
-    }
-  })();
-  compiled.catch(() => {
-    compiled = null; // a later call tries again
-  });
-  return compiled;
-}
+/** The WebGPU module's files, which only a browser with an adapter fetches (site-relative). */
+export const WEBGPU_FILES = ['pkg/digits_webgpu.js', 'pkg/digits_webgpu_bg.wasm'];
 
 export function message(e) {
   return (e && (e.message || String(e))) || 'unknown error';
@@ -38,7 +21,7 @@ export function message(e) {
 export async function start(model, backend) {
   const mod = await import('../pkg/digits.js');
   performance.mark('digits:glue-loaded');
-  await mod.default({ module_or_path: await wasmModule() });
+  await mod.default({ module_or_path: new URL('../pkg/digits_bg.wasm', import.meta.url) });
   performance.mark('digits:wasm-ready');
   const rec = await mod.Recognizer.create(model, 'cpu');
   performance.mark('digits:cpu-ready');
@@ -53,9 +36,16 @@ export async function start(model, backend) {
  * @returns {Promise<{rec: WorkerRecognizer} | {why: string}>}
  */
 export async function webgpu(backend, currentModel) {
+  const asked = (why) => (backend === 'webgpu' ? `WebGPU was requested but failed: ${why}` : why);
+  // No worker at all (and nothing downloaded) where the page itself sees no WebGPU.
+  if (!navigator.gpu) return { why: asked('this browser has no WebGPU: navigator.gpu is missing') };
   const worker = new GpuWorker();
   try {
-    await worker.call('init', { module: await wasmModule() });
+    const { why } = await worker.call('init');
+    if (why) {
+      worker.terminate();
+      return { why: asked(why) };
+    }
     let rec = await WorkerRecognizer.load(worker, currentModel(), backend);
     while (rec.backend === 'WebGPU' && rec.model !== currentModel()) {
       rec = await rec.load(currentModel(), 'webgpu');

@@ -1,17 +1,26 @@
 // The WebGPU recognizer, off the page's main thread (see engine.js). Messages: `{id, op, ...args}`
 // in; `{id, result}` or `{id, error}` back.
+//
+// The WebGPU module (burn-wgpu and cubecl: most of the app's code) is fetched here, and only
+// once this worker has been given an adapter: a browser without WebGPU never downloads it.
 
-import init, { Recognizer } from '../pkg/digits.js';
-
+let Recognizer = null;
 let rec = null;
 
 const ops = {
-  /** Instantiates the page's compiled wasm module here. */
-  async init({ module }) {
-    await init({ module_or_path: module });
+  /** Resolves to `{ready: true}` once the WebGPU module is up, or `{why}` when there is no WebGPU. */
+  async init() {
+    if (!self.navigator.gpu) return { why: 'this browser has no WebGPU: navigator.gpu is missing' };
+    const adapter = await self.navigator.gpu.requestAdapter();
+    if (!adapter) return { why: 'no WebGPU adapter: navigator.gpu.requestAdapter() gave none' };
+    const mod = await import('../pkg/digits_webgpu.js');
+    await mod.default({ module_or_path: new URL('../pkg/digits_webgpu_bg.wasm', import.meta.url) });
+    Recognizer = mod.Recognizer;
+    return { ready: true };
   },
   /** Loads `model` on `backend` ("auto" or "webgpu"; the wasm falls back to the CPU, with why). */
   async load({ model, backend }) {
+    if (!Recognizer) throw new Error('the WebGPU module is not loaded');
     const next = await Recognizer.create(model, backend);
     rec?.free();
     rec = next;

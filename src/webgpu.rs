@@ -1,0 +1,115 @@
+//! WebGPU for the browser's second module: burn-wgpu's device, set up once, and a classifier on
+//! it that is trusted only when its warm-up answer matches the CPU's.
+
+use std::cell::RefCell;
+
+use burn::prelude::*;
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::classifier::Classifier;
+use crate::model::INPUT_SIZE;
+use crate::presets::Preset;
+
+/// How far WebGPU's probabilities may stray from the CPU's before we distrust it.
+const TOLERANCE: f32 = 1e-4;
+
+unsafe extern "C" {
+    /// The linker's function that runs every static constructor: cubecl's IR (pliron)
+    /// registers its dialects from constructors, and only the WebGPU path uses it.
+    fn __wasm_call_ctors();
+}
+
+/// Runs the static constructors once, when the module starts.
+///
+/// Left alone, a module that never calls `__wasm_call_ctors` counts as a "command" to wasm-ld,
+/// which then re-runs every constructor at the top of every exported function, so every
+/// prediction would pay for cubecl's registrations again. The first module has no cubecl and
+/// needs none of this.
+pub(crate) fn run_static_constructors() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: `Once` runs them exactly once per instance.
+    DONE.call_once(|| unsafe { __wasm_call_ctors() });
+}
+
+thread_local! {
+    /// burn's WebGPU runtime can be set up once per page; every model shares it.
+    static WEBGPU: RefCell<Option<Result<Device, String>>> = const { RefCell::new(None) };
+}
+
+/// A WebGPU classifier whose warm-up answer matches the CPU's, or why there is none.
+pub(crate) async fn classifier(preset: &Preset, cpu: &Classifier) -> Result<Classifier, String> {
+    let device = webgpu_device().await?;
+    let gpu =
+        Classifier::new(preset.weights, &(preset.config)(), device).map_err(|e| e.to_string())?;
+    let probe = warm_up_image();
+    let want = cpu.probabilities(&probe).await?;
+    let got = gpu.probabilities(&probe).await?;
+    let diff = want[0]
+        .iter()
+        .zip(&got[0])
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    if diff.is_nan() || diff > TOLERANCE {
+        return Err(format!(
+            "WebGPU's warm-up result differs from the CPU's by {diff:e}, over {TOLERANCE:e}"
+        ));
+    }
+    Ok(gpu)
+}
+
+async fn webgpu_device() -> Result<Device, String> {
+    if let Some(cached) = WEBGPU.with(|w| w.borrow().clone()) {
+        return cached;
+    }
+    let result = init_webgpu().await;
+    WEBGPU.with(|w| *w.borrow_mut() = Some(result.clone()));
+    result
+}
+
+async fn init_webgpu() -> Result<Device, String> {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into())
+        .map_err(|_| "no navigator object".to_owned())?;
+    let gpu = Reflect::get(&navigator, &"gpu".into()).unwrap_or(JsValue::UNDEFINED);
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err("this browser has no WebGPU: navigator.gpu is missing".into());
+    }
+    // Ask for an adapter ourselves first: wgpu reports a missing one less clearly.
+    let request: js_sys::Function = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or("navigator.gpu.requestAdapter is missing")?;
+    let adapter = match request.call0(&gpu) {
+        Ok(p) => JsFuture::from(Promise::from(p)).await.map_err(js_text)?,
+        Err(e) => return Err(js_text(e)),
+    };
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("no WebGPU adapter: navigator.gpu.requestAdapter() gave none".into());
+    }
+    Device::wgpu_options()
+        .graphics_api(burn::tensor::wgpu::WgpuBackend::WebGpu)
+        .init_async()
+        .await
+        .map_err(|e| format!("WebGPU set-up failed: {e}"))
+}
+
+/// A fixed, digit-like input for the warm-up comparison: a ring.
+fn warm_up_image() -> Vec<f32> {
+    (0..INPUT_SIZE)
+        .map(|i| {
+            let (x, y) = ((i % 28) as f32 - 13.5, (i / 28) as f32 - 13.5);
+            let r = (x * x + y * y).sqrt();
+            (1.0 - (r - 7.0).abs() / 2.0).clamp(0.0, 1.0)
+        })
+        .collect()
+}
+
+fn js_text(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|err| String::from(err.message()))
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}
