@@ -31,12 +31,16 @@ impl std::fmt::Display for WeightsError {
 
 impl std::error::Error for WeightsError {}
 
+/// Suffix of the tensor that holds an int8 matrix's per-column scales: `layers.0.weight` is
+/// dequantised with `layers.0.weight.scale`.
+const SCALE_SUFFIX: &str = ".scale";
+
 /// Builds `config`'s network on `device` and fills it with the weights in `bytes`, stored as
-/// f16 or f32: either way the network computes in f32.
+/// int8, f16 or f32: either way the network computes in f32.
 pub fn load(bytes: &[u8], config: &MlpConfig, device: &Device) -> Result<Mlp, WeightsError> {
     // Widened on the host: burn's cast-on-load would first materialise every parameter's
     // random initial value just to read its dtype.
-    let f32_bytes = recode(Bytes::from_bytes_vec(bytes.to_vec()), DType::F32)?;
+    let f32_bytes = widen(Bytes::from_bytes_vec(bytes.to_vec()))?;
     let record =
         ModuleRecord::from_bytes(f32_bytes).map_err(|e| WeightsError::Decode(e.to_string()))?;
     config
@@ -49,29 +53,44 @@ pub fn load(bytes: &[u8], config: &MlpConfig, device: &Device) -> Result<Mlp, We
         })
 }
 
-/// How the weights are stored. f16 halves the page's download; the trainer measures the
-/// rounded model, so a model card's accuracy is that of the weights it ships.
+/// How the weights are stored. The page downloads what is stored, so smaller is faster; the
+/// trainer measures the stored model, so a model card's accuracy is that of the weights it
+/// ships.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
+    /// Weight matrices as int8 with one f32 scale per output (column), biases as f32: a
+    /// quarter of f32's size. Per-output scales keep a layer's small and large units apart.
+    Int8,
     F16,
     F32,
 }
 
 impl Precision {
-    fn dtype(self) -> DType {
+    pub const ALL: [Precision; 3] = [Self::Int8, Self::F16, Self::F32];
+
+    pub fn name(self) -> &'static str {
         match self {
-            Self::F16 => DType::F16,
-            Self::F32 => DType::F32,
+            Self::Int8 => "int8",
+            Self::F16 => "f16",
+            Self::F32 => "f32",
         }
     }
 }
 
 impl std::fmt::Display for Precision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::F16 => "f16",
-            Self::F32 => "f32",
-        })
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| format!("unknown weights precision {s:?}; use int8, f16 or f32"))
     }
 }
 
@@ -81,30 +100,147 @@ pub fn to_bytes(model: Mlp, precision: Precision) -> Result<Vec<u8>, WeightsErro
         .into_record()
         .into_bytes()
         .map_err(|e| WeightsError::Decode(e.to_string()))?;
-    // burn-ndarray has no f16 tensors, so the rounding happens on the stored data itself.
-    recode(f32_bytes, precision.dtype()).map(|b| b.to_vec())
+    narrow(f32_bytes, precision).map(|b| b.to_vec())
 }
 
-/// The same burnpack with every float tensor converted to `dtype`.
-fn recode(bytes: Bytes, dtype: DType) -> Result<Bytes, WeightsError> {
-    let decode = |e: burn_pack::Error| WeightsError::Decode(e.to_string());
-    let tensors = burn_pack::Reader::from_bytes(bytes)
+/// The same weights (stored in any precision) in `precision`, e.g. to re-store a trained
+/// model's f16 file as int8.
+pub fn convert(bytes: &[u8], precision: Precision) -> Result<Vec<u8>, WeightsError> {
+    let f32_bytes = widen(Bytes::from_bytes_vec(bytes.to_vec()))?;
+    narrow(f32_bytes, precision).map(|b| b.to_vec())
+}
+
+fn decode_error(e: burn_pack::Error) -> WeightsError {
+    WeightsError::Decode(e.to_string())
+}
+
+fn read_tensors(bytes: Bytes) -> Result<Vec<burn_pack::Tensor>, WeightsError> {
+    burn_pack::Reader::from_bytes(bytes)
         .and_then(|r| r.into_tensors())
-        .map_err(decode)?;
-    let mut out = Vec::with_capacity(tensors.len());
-    for tensor in tensors {
-        let (name, from, shape, id, bytes) = tensor.into_parts().map_err(decode)?;
-        let tensor = if from.is_float() && from != dtype {
-            let (bytes, shape, dtype) = TensorData::from_bytes(bytes, shape, from)
-                .convert_dtype(dtype)
-                .into_parts();
-            burn_pack::Tensor::new(name, dtype, shape, id, bytes)
-        } else {
-            burn_pack::Tensor::new(name, from, shape, id, bytes)
-        };
-        out.push(tensor);
+        .map_err(decode_error)
+}
+
+/// An f32 burnpack stored in `precision`. burn-ndarray has neither f16 nor int8 tensors, so the
+/// rounding happens on the stored data itself.
+fn narrow(f32_bytes: Bytes, precision: Precision) -> Result<Bytes, WeightsError> {
+    let mut out = Vec::new();
+    for tensor in read_tensors(f32_bytes)? {
+        let (name, dtype, shape, id, bytes) = tensor.into_parts().map_err(decode_error)?;
+        match precision {
+            Precision::Int8 if dtype == DType::F32 && shape.rank() == 2 => {
+                let [rows, cols] = shape.dims::<2>();
+                let values = TensorData::from_bytes(bytes, shape, dtype)
+                    .try_to_vec::<f32>()
+                    .map_err(|e| WeightsError::Decode(format!("{name}: {e:?}")))?;
+                let (q, scales) = quantize_columns(&values, rows, cols);
+                let scale_name = format!("{name}{SCALE_SUFFIX}");
+                let q = TensorData::new(q, [rows, cols]);
+                let scales = TensorData::new(scales, [cols]);
+                for (name, id, data) in [(name, id, q), (scale_name, None, scales)] {
+                    let (bytes, shape, dtype) = data.into_parts();
+                    out.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes));
+                }
+            }
+            Precision::F16 if dtype.is_float() && dtype != DType::F16 => {
+                let (bytes, shape, dtype) = TensorData::from_bytes(bytes, shape, dtype)
+                    .convert_dtype(DType::F16)
+                    .into_parts();
+                out.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes));
+            }
+            _ => out.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes)),
+        }
     }
-    burn_pack::Writer::new(out).into_bytes().map_err(decode)
+    burn_pack::Writer::new(out)
+        .into_bytes()
+        .map_err(decode_error)
+}
+
+/// A burnpack in any of the stored precisions, as the f32 burnpack burn loads: f16 widened,
+/// int8 matrices multiplied back by their scales, the scale tensors dropped.
+fn widen(bytes: Bytes) -> Result<Bytes, WeightsError> {
+    let mut tensors = Vec::new();
+    let mut scales = std::collections::HashMap::new();
+    for tensor in read_tensors(bytes)? {
+        let parts = tensor.into_parts().map_err(decode_error)?;
+        match parts.0.strip_suffix(SCALE_SUFFIX) {
+            Some(owner) if parts.1 == DType::F32 => {
+                let data = TensorData::from_bytes(parts.4, parts.2, parts.1);
+                let values = data
+                    .try_to_vec::<f32>()
+                    .map_err(|e| WeightsError::Decode(format!("{}: {e:?}", parts.0)))?;
+                scales.insert(owner.to_owned(), values);
+            }
+            _ => tensors.push(parts),
+        }
+    }
+    let mut out = Vec::with_capacity(tensors.len());
+    for (name, dtype, shape, id, bytes) in tensors {
+        let data = TensorData::from_bytes(bytes, shape.clone(), dtype);
+        let data = if dtype == DType::I8 {
+            let scales = scales.remove(&name).ok_or_else(|| {
+                WeightsError::Decode(format!("int8 tensor {name} has no {name}{SCALE_SUFFIX}"))
+            })?;
+            if shape.rank() != 2 || shape.dims::<2>()[1] != scales.len() {
+                return Err(WeightsError::Decode(format!(
+                    "int8 tensor {name} of shape {shape:?} has {} scales",
+                    scales.len()
+                )));
+            }
+            let q = data
+                .try_to_vec::<i8>()
+                .map_err(|e| WeightsError::Decode(format!("{name}: {e:?}")))?;
+            TensorData::new(dequantize_columns(&q, &scales), shape)
+        } else if dtype.is_float() && dtype != DType::F32 {
+            data.convert_dtype(DType::F32)
+        } else {
+            data
+        };
+        let (bytes, shape, dtype) = data.into_parts();
+        out.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes));
+    }
+    if let Some(orphan) = scales.keys().next() {
+        return Err(WeightsError::Decode(format!(
+            "scales {orphan}{SCALE_SUFFIX} belong to no int8 tensor"
+        )));
+    }
+    burn_pack::Writer::new(out)
+        .into_bytes()
+        .map_err(decode_error)
+}
+
+/// Symmetric int8 quantisation of a row-major `rows x cols` matrix with one scale per column
+/// (burn's `Linear` stores `[inputs, outputs]`, so a column is one output unit).
+pub fn quantize_columns(values: &[f32], rows: usize, cols: usize) -> (Vec<i8>, Vec<f32>) {
+    debug_assert_eq!(values.len(), rows * cols);
+    let mut scales = vec![0.0f32; cols];
+    for row in values.chunks_exact(cols) {
+        for (s, v) in scales.iter_mut().zip(row) {
+            *s = s.max(v.abs());
+        }
+    }
+    for s in &mut scales {
+        *s /= 127.0;
+    }
+    let q = values
+        .chunks_exact(cols)
+        .flat_map(|row| {
+            row.iter().zip(&scales).map(|(v, s)| {
+                if *s > 0.0 {
+                    (v / s).round().clamp(-127.0, 127.0) as i8
+                } else {
+                    0
+                }
+            })
+        })
+        .collect();
+    (q, scales)
+}
+
+/// The inverse of [`quantize_columns`], up to rounding.
+pub fn dequantize_columns(q: &[i8], scales: &[f32]) -> Vec<f32> {
+    q.chunks_exact(scales.len())
+        .flat_map(|row| row.iter().zip(scales).map(|(q, s)| f32::from(*q) * s))
+        .collect()
 }
 
 /// `784-100-100-10`.
@@ -113,4 +249,75 @@ pub fn describe(config: &MlpConfig) -> String {
     parts.extend(config.hidden.iter().map(|h| h.to_string()));
     parts.push(crate::model::NUM_CLASSES.to_string());
     parts.join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int8_columns_round_trip_within_half_a_step() {
+        // Three outputs of very different magnitude, and one that is all zeros.
+        let (rows, cols) = (5, 4);
+        let values: Vec<f32> = (0..rows * cols)
+            .map(|i| {
+                let (r, c) = ((i / cols) as f32, i % cols);
+                [0.01 * (r - 2.0), 3.0 * (2.0 - r).sin(), -0.5 + 0.2 * r, 0.0][c]
+            })
+            .collect();
+        let (q, scales) = quantize_columns(&values, rows, cols);
+        assert_eq!(scales[3], 0.0);
+        assert!((scales[0] - 0.02 / 127.0).abs() < 1e-9, "{scales:?}");
+        // Each column's largest value maps to +-127.
+        for c in 0..3 {
+            let top = (0..rows).map(|r| q[r * cols + c].unsigned_abs()).max();
+            assert_eq!(top, Some(127), "column {c}");
+        }
+        let back = dequantize_columns(&q, &scales);
+        for (i, (a, b)) in values.iter().zip(&back).enumerate() {
+            assert!(
+                (a - b).abs() <= scales[i % cols] / 2.0 + 1e-7,
+                "{i}: {a} -> {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn precision_names_parse_back() {
+        for p in Precision::ALL {
+            assert_eq!(p.name().parse::<Precision>(), Ok(p));
+        }
+        assert!("int4".parse::<Precision>().is_err());
+    }
+
+    fn pack(tensors: Vec<(&str, TensorData)>) -> Vec<u8> {
+        let tensors = tensors
+            .into_iter()
+            .map(|(name, data)| {
+                let (bytes, shape, dtype) = data.into_parts();
+                burn_pack::Tensor::new(name.to_owned(), dtype, shape, None, bytes)
+            })
+            .collect();
+        burn_pack::Writer::new(tensors)
+            .into_bytes()
+            .unwrap()
+            .to_vec()
+    }
+
+    #[test]
+    fn int8_without_its_scales_is_a_decode_error() {
+        let q = TensorData::new(vec![1i8, -2, 3, 4], [2, 2]);
+        let alone = pack(vec![("w", q.clone())]);
+        let err = widen(Bytes::from_bytes_vec(alone)).unwrap_err();
+        assert!(err.to_string().contains("w.scale"), "{err}");
+        let short = pack(vec![
+            ("w", q),
+            ("w.scale", TensorData::new(vec![0.5f32], [1])),
+        ]);
+        let err = widen(Bytes::from_bytes_vec(short)).unwrap_err();
+        assert!(err.to_string().contains("1 scales"), "{err}");
+        let orphan = pack(vec![("v.scale", TensorData::new(vec![0.5f32], [1]))]);
+        let err = widen(Bytes::from_bytes_vec(orphan)).unwrap_err();
+        assert!(err.to_string().contains("no int8 tensor"), "{err}");
+    }
 }

