@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Assembles the static site for GitHub Pages from a finished build:
-#   index.html, www/, pkg/ (without its .gitignore, which would drop the wasm), model/*.json|*.svg
+#   index.html, sw.js, www/, pkg/ (both wasm modules, without pkg's .gitignore, which would drop
+#   the wasm), model/*.json|*.svg
 # into OUT (default _site/). Run scripts/build.sh first.
 set -euo pipefail
 
@@ -8,14 +9,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 out="${1:-_site}"
 
-for need in index.html www pkg; do
+for need in index.html sw.js www pkg/digits_bg.wasm pkg/digits_webgpu_bg.wasm; do
   [[ -e "$need" ]] || { echo "assemble-site: $need missing (run scripts/build.sh first?)" >&2; exit 1; }
 done
-compgen -G 'pkg/*.wasm' >/dev/null || { echo "assemble-site: no pkg/*.wasm" >&2; exit 1; }
 
 rm -rf "$out"
 mkdir -p "$out"
-cp index.html "$out/"
+cp index.html sw.js "$out/"
 cp -R www pkg "$out/"
 rm -f "$out/pkg/.gitignore"
 if [[ -d model ]]; then

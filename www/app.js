@@ -3,7 +3,8 @@
 
 import { Pad } from './pad.js';
 import { View } from './view.js';
-import { start, webgpu, message } from './engine.js';
+import { start, webgpu, message, WEBGPU_FILES } from './engine.js';
+import { keepOffline, keepFiles } from './offline.js';
 
 const params = new URLSearchParams(location.search);
 const backendPref = ['cpu', 'webgpu'].includes(params.get('backend')) ? params.get('backend') : 'auto';
@@ -155,6 +156,8 @@ function listen() {
 async function main() {
   listen();
   view.empty();
+  // The pad takes strokes from here on; they are classified once the recognizer is up.
+  document.documentElement.dataset.drawable = 'true';
   try {
     engine = await start(params.get('model') || '', backendPref);
   } catch (e) {
@@ -175,6 +178,15 @@ async function main() {
   }
   document.documentElement.dataset.backendSettled = 'true';
   performance.mark('digits:backend-settled');
+  // Only now: caching the site for offline use must not compete with the first load.
+  await keepOffline(offerUpdate);
+  if (engine.rec.backend === 'WebGPU') keepFiles(WEBGPU_FILES);
+}
+
+/** Shows the "new version" bar; its button lets the waiting build take over (the page reloads). */
+function offerUpdate(apply) {
+  $('update').hidden = false;
+  $('update-apply').addEventListener('click', apply, { once: true });
 }
 
 main();
