@@ -1,14 +1,14 @@
 // Shared helpers for the real-browser end-to-end tests (node --test tests/e2e/).
 //
 // - A tiny static server that publishes the repository root under /digits-demo/ only, the way
-//   GitHub Pages publishes a project site, with the MIME types a wasm app needs.
+//   GitHub Pages publishes a project site, with the MIME types a wasm app needs and gzip.
 // - Debian's Chromium driven by playwright-core (no browser download), with or without WebGPU.
 // - Pages that record every console error, page error, CSP violation, failed or foreign request,
 //   so each test can assert that the page ran cleanly.
 // - Drawing with real mouse events or CDP touch events, and waiting for the page to settle.
 
 import assert from 'node:assert/strict';
-import { createReadStream } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -43,15 +43,27 @@ const MIME = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.txt']);
+const gzipped = new Map(); // file -> {mtimeMs, size, body}: each version compressed once
+
+function gzipOf(file, st, bytes) {
+  const hit = gzipped.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.body;
+  const body = gzipSync(bytes, { level: 9 });
+  gzipped.set(file, { mtimeMs: st.mtimeMs, size: st.size, body });
+  return body;
+}
+
 /**
  * Serves `root` at http://127.0.0.1:<free port>/digits-demo/ and answers 404 to everything
- * else. `log` holds every request as {method, path, status}.
+ * else; gzip where the browser accepts it, as GitHub Pages does. `log` holds every request as
+ * {method, path, status, at (Date.now() on arrival), bytes (the body as sent)}.
  */
 export async function startServer(root = REPO_ROOT) {
   const log = [];
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
-    const entry = { method: req.method, path: url.pathname + url.search, status: 0 };
+    const entry = { method: req.method, path: url.pathname + url.search, status: 0, at: Date.now(), bytes: 0 };
     log.push(entry);
     const send = (status, headers = {}, body = '') => {
       entry.status = status;
@@ -80,11 +92,19 @@ export async function startServer(root = REPO_ROOT) {
         st = await fs.stat(file);
       }
       if (!st.isFile()) throw new Error('not a file');
-      const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      const ext = path.extname(file).toLowerCase();
+      const type = MIME[ext] || 'application/octet-stream';
+      let body = await fs.readFile(file);
+      const headers = { 'Content-Type': type, 'Cache-Control': 'no-store', Vary: 'Accept-Encoding' };
+      if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+        body = gzipOf(file, st, body);
+        headers['Content-Encoding'] = 'gzip';
+      }
+      headers['Content-Length'] = body.length;
       entry.status = 200;
-      res.writeHead(200, { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-store' });
-      if (req.method === 'HEAD') return res.end();
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      entry.bytes = body.length;
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       send(404, { 'Content-Type': 'text/plain' }, 'not found\n');
     }
@@ -146,7 +166,7 @@ export function perFile({ webgpu }) {
 
 // Runs in every page before its own scripts: records pointer events, CSP violations and
 // every update of the probability bars (the view sets all ten data-p on each show()/empty()).
-function pageProbe() {
+export function pageProbe() {
   const e2e = {
     updates: 0, // view updates (show or empty) seen so far
     lastUpdate: 0, // performance.now() of the latest one
@@ -380,23 +400,30 @@ export async function mark(page) {
  * 150 ms and 4 frames, and 4x the last measured latency).
  */
 export async function settle(page, since, { timeout = 15_000 } = {}) {
-  try {
-    await page.waitForFunction((since) => {
-      const e = window.__e2e;
+  // One in-page promise, checked every frame: the same under Playwright and Puppeteer.
+  const settled = await page.evaluate(({ since, timeout }) => new Promise((resolve) => {
+    const e = window.__e2e;
+    const t0 = performance.now();
+    const check = () => {
       const now = performance.now();
       e.frames = e.updates === e.seenUpdates ? (e.frames || 0) + 1 : 0;
       e.seenUpdates = e.updates;
-      if (e.updates <= since) return false;
       const ms = Number(document.querySelector('[data-testid="latency-ms"]').textContent) || 0;
-      return e.frames >= 4 && now - e.lastUpdate >= Math.max(150, 4 * ms);
-    }, since, { polling: 'raf', timeout });
-  } catch (e) {
-    throw new Error(`the view did not update after the input (updates since mark ${since}): ${e.message}`);
-  }
+      if (e.updates > since && e.frames >= 4 && now - e.lastUpdate >= Math.max(150, 4 * ms)) resolve(true);
+      else if (now - t0 > timeout) resolve(false);
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }), { since, timeout });
+  if (!settled) throw new Error(`the view did not update after the input (updates since mark ${since}) within ${timeout} ms`);
 }
 
 async function padBox(page) {
-  const box = await page.locator('[data-testid="canvas"]').boundingBox();
+  // The viewport coordinates mouse events take, under Playwright and Puppeteer alike.
+  const box = await page.evaluate(() => {
+    const r = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
   assert.ok(box && box.width > 50, `pad not visible: ${JSON.stringify(box)}`);
   return box;
 }
