@@ -11,7 +11,10 @@ describe('Chromium without WebGPU', () => {
   test('no adapter: the page runs on the CPU and says why', () =>
     h.withPage(env.browser, env.server, { name: 'cpu-no-adapter' }, async (ctx) => {
       const { page } = ctx;
+      const from = env.server.log.length;
       await h.openApp(ctx);
+      assert.deepEqual(env.server.log.slice(from).filter((r) => r.path.includes('webgpu')), [],
+        'a browser without an adapter never downloads the WebGPU module');
       assert.equal(await h.adapterPresent(page), false, 'requestAdapter() should give null without the flag');
       const s = await h.readState(page);
       assert.match(s.backend, /^CPU/, `backend label: ${s.backend}`);

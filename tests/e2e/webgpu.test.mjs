@@ -10,7 +10,13 @@ const env = h.perFile({ webgpu: true });
 describe('Chromium with WebGPU', () => {
   test('an adapter exists, the page picks WebGPU and starts empty', () =>
     h.withPage(env.browser, env.server, { name: 'webgpu-start' }, async ({ page, ...ctx }) => {
+      const from = env.server.log.length;
       await h.openApp({ page, ...ctx });
+      // The WebGPU module comes only after the page took drawings on the CPU.
+      const ready = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByName('digits:ready')[0].startTime);
+      const gpuFetches = env.server.log.slice(from).filter((r) => r.path.includes('/pkg/digits_webgpu'));
+      assert.deepEqual([...new Set(gpuFetches.map((r) => r.path.replace(/.*\//, '')))].sort(), ['digits_webgpu.js', 'digits_webgpu_bg.wasm']);
+      for (const r of gpuFetches) assert.ok(r.at >= ready, `${r.path} was requested ${ready - r.at} ms before data-ready`);
       assert.equal(await h.adapterPresent(page), true, 'navigator.gpu.requestAdapter() should give an adapter with --enable-unsafe-webgpu');
       const s = await h.readState(page);
       assert.match(s.backend, /^WebGPU/, `backend label: ${s.backend}`);
@@ -28,7 +34,10 @@ describe('Chromium with WebGPU', () => {
 
   test('?backend=cpu forces the CPU even with an adapter', () =>
     h.withPage(env.browser, env.server, { query: '?backend=cpu', name: 'cpu-forced' }, async (ctx) => {
+      const from = env.server.log.length;
       await h.openApp(ctx);
+      assert.deepEqual(env.server.log.slice(from).filter((r) => r.path.includes('webgpu')), [],
+        'the WebGPU module is never requested with ?backend=cpu');
       const s = await h.readState(ctx.page);
       assert.match(s.backend, /^CPU/, `backend label: ${s.backend}`);
       assert.match(s.reason, /forced/i, `the reason should say the CPU was forced: ${s.reason}`);
