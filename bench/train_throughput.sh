@@ -9,11 +9,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 EPOCHS="${1:-3}"
 ROUNDS="${2:-3}"
-DATA="${MNIST_DIR:-}"
-for d in data/mnist ../shared/data/mnist; do
-  [ -n "$DATA" ] || { [ -e "$d/train-images-idx3-ubyte" ] || [ -e "$d/train-images-idx3-ubyte.gz" ]; } && DATA="${DATA:-$d}"
-done
-[ -n "$DATA" ] || { echo "no MNIST data: run the trainer's fetch-data first" >&2; exit 1; }
+DATA="${MNIST_DIR:-data/mnist}"
+[ -e "$DATA/train-images-idx3-ubyte" ] || [ -e "$DATA/train-images-idx3-ubyte.gz" ] ||
+  { echo "no MNIST in $DATA: set MNIST_DIR or run the trainer's fetch-data first" >&2; exit 1; }
 VENV="${TORCH_VENV:-$HOME/.cache/digits/torch-venv}"
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import torch' 2>/dev/null; then
   python3 -m venv "$VENV"

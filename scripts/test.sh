@@ -4,35 +4,51 @@
 #   native       cargo tests of the workspace (trainer, preprocessing, classifier on burn-ndarray)
 #   wgpu         burn-wgpu on Vulkan (Mesa's lavapipe here) against burn-ndarray, if a Vulkan
 #                driver is installed
-#   wasm         wasm-bindgen tests in headless Chromium, WebGPU (SwiftShader) included
-#   page         wasm-pack build, then Playwright end-to-end tests of the page under a subpath
-# Ends with one line: "TOTAL: N passed, N failed".
-set -euo pipefail
+#   wasm         wasm-bindgen tests in headless Chromium, of the WebGPU module (SwiftShader)
+#   page         both wasm modules, then the end-to-end tests of the page under a subpath:
+#                Chromium (Playwright) and Firefox ESR (Puppeteer, WebDriver BiDi)
+# Every stage runs even when an earlier one failed (the page tests need the build, though).
+# Ends with one line: "TOTAL: N passed, N failed, N skipped", where a stage that failed without a failing
+# test of its own (a lint finding, a compile error) counts as one failure; exits non-zero if
+# anything failed.
+set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-scripts/install-tools.sh --test
+cd "$ROOT" || exit 1
+scripts/install-tools.sh --test || exit 1
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
 
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
+failed_stages=()
 stage() { printf '\n==== %s ====\n' "$*"; }
-# run NAME CMD...: runs CMD with its output teed into $LOGS/NAME.log.
+# run NAME CMD...: runs CMD with its output teed into $LOGS/NAME.log; a failure is recorded.
 run() {
   local name="$1"
   shift
-  "$@" 2>&1 | tee "$LOGS/$name.log"
+  if ! "$@" 2>&1 | tee -a "$LOGS/$name.log"; then
+    failed_stages+=("$name: $*")
+    return 1
+  fi
 }
 
 stage "lint"
-cargo fmt --all -- --check
-cargo clippy --profile fast --workspace --all-targets --locked -- -D warnings
-scripts/lint-workflows.sh
-shellcheck scripts/*.sh .ci/run
+run lint cargo fmt --all -- --check
+run lint cargo clippy --profile fast --workspace --all-targets --locked -- -D warnings
+run lint scripts/lint-workflows.sh
+run lint shellcheck scripts/*.sh .ci/run
 
 stage "native tests"
-run native cargo test --profile fast --workspace --locked
+# Tests that need the full MNIST are #[ignore]d; they run when it is here ($MNIST_DIR or
+# data/mnist), and cargo reports them as ignored otherwise.
+if [[ -f "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte.gz" || -f "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte" ]]; then
+  echo "full MNIST in ${MNIST_DIR:-data/mnist}: running the tests that need it too"
+  run native cargo test --profile fast --workspace --locked -- --include-ignored
+else
+  echo "no full MNIST in \$MNIST_DIR or data/mnist: the tests that need it are reported as ignored"
+  run native cargo test --profile fast --workspace --locked
+fi
 
 if ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1; then
   stage "burn-wgpu (Vulkan) against burn-ndarray"
@@ -47,22 +63,37 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 # Release profile: it shares the dependencies the page's build compiles.
 # webdriver.json starts Chromium with --enable-unsafe-webgpu: SwiftShader's adapter, so the
 # WebGPU test must really compare WebGPU with the CPU.
-DIGITS_EXPECT_WEBGPU=1 run wasm cargo test --release --locked --target wasm32-unknown-unknown --test web
+DIGITS_EXPECT_WEBGPU=1 run wasm cargo test --release --locked --target wasm32-unknown-unknown --features webgpu --test web
 
-stage "page: build, then end-to-end tests in Chromium"
-scripts/build.sh
-run e2e npm run --silent test:e2e
+stage "page: build, then end-to-end tests in Chromium and Firefox"
+if run build scripts/build.sh; then
+  run e2e npm run --silent test:e2e
+else
+  echo "the build failed: end-to-end tests not run"
+fi
 
 stage "summary"
 passed=0
 failed=0
+skipped=0
 for log in "$LOGS"/*.log; do
-  # cargo: "test result: ok. 12 passed; 0 failed; ..."; node: "# pass 12" / "# fail 0".
+  name="$(basename "$log" .log)"
+  # cargo: "test result: ok. 12 passed; 0 failed; 1 ignored ..."; node: "# pass 12" / "# fail 0".
+  i=$(grep -Eo '([0-9]+ ignored|^# skipped [0-9]+)' "$log" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')
   p=$(grep -Eo '([0-9]+ passed|^# pass [0-9]+)' "$log" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')
   f=$(grep -Eo '([0-9]+ failed|^# fail [0-9]+)' "$log" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')
-  printf '%-8s %s passed, %s failed\n' "$(basename "$log" .log)" "${p:-0}" "${f:-0}"
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
+  # A stage that failed with no failing test of its own (lint, compile error, crash) counts once.
+  for s in "${failed_stages[@]}"; do
+    if [[ "${s%%:*}" == "$name" && "$f" -eq 0 ]]; then
+      f=1
+      break
+    fi
+  done
+  printf '%-8s %s passed, %s failed, %s skipped\n' "$name" "$p" "$f" "$i"
+  passed=$((passed + p))
+  failed=$((failed + f))
+  skipped=$((skipped + i))
 done
-echo "TOTAL: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+for s in "${failed_stages[@]}"; do echo "FAILED: $s"; done
+echo "TOTAL: $passed passed, $failed failed, $skipped skipped"
+[[ "$failed" -eq 0 && ${#failed_stages[@]} -eq 0 ]]
