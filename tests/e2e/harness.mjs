@@ -358,6 +358,17 @@ export async function previewInk(page) {
   });
 }
 
+/** Inked pixels (alpha > 0) of the drawing pad's canvas. */
+export async function padInk(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('pad');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) n += 1;
+    return n;
+  });
+}
+
 /** The preview's red channel as a plain array (to compare inputs across pages). */
 export async function previewPixels(page) {
   return page.evaluate(() => {

@@ -86,13 +86,7 @@ describe('first load and offline use', () => {
       const early = await h.readState(page);
       assert.equal(await page.evaluate(() => document.documentElement.dataset.ready ?? null), null, 'not ready yet');
       h.assertEmpty(early, 'no prediction before the recognizer is up');
-      const padInk = await page.evaluate(() => {
-        const c = document.getElementById('pad');
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i]) n += 1;
-        return n;
-      });
+      const padInk = await h.padInk(page);
       assert.ok(padInk > 100, 'the stroke is drawn on the pad at once');
       const since = await h.mark(page);
       release();

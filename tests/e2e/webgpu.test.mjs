@@ -61,13 +61,7 @@ describe('Chromium with WebGPU', () => {
         const cleared = await h.actAndSettle(page, action);
         h.assertEmpty(cleared, `after the ${how}`);
         assert.equal(await h.previewInk(page), 0, `the preview is black after the ${how}`);
-        const padInk = await page.evaluate(() => {
-          const c = document.getElementById('pad');
-          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          let n = 0;
-          for (let i = 3; i < d.length; i += 4) if (d[i]) n += 1;
-          return n;
-        });
+        const padInk = await h.padInk(page);
         assert.equal(padInk, 0, `the pad canvas is blank after the ${how}`);
       }
     }));

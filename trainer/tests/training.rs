@@ -184,6 +184,25 @@ fn the_pages_classifier_agrees_with_the_trainers_evaluation() {
     }
 }
 
+/// The largest probability difference between two stored copies of one network, over 200
+/// fixture images.
+fn worst_difference(config: &MlpConfig, a: &[u8], b: &[u8]) -> f32 {
+    let pixels = common::pixels_f32(&common::fixture());
+    let pixels = &pixels[..200 * 784];
+    let probs = |bytes: &[u8]| {
+        Classifier::new(bytes, config, cpu())
+            .unwrap()
+            .probabilities_blocking(pixels)
+            .unwrap()
+    };
+    let (a, b) = (probs(a), probs(b));
+    a.iter()
+        .flatten()
+        .zip(b.iter().flatten())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, f32::max)
+}
+
 /// f16 storage halves the file and moves no probability by more than f16's rounding could.
 #[test]
 fn weights_round_trip_through_f16_and_f32() {
@@ -203,18 +222,7 @@ fn weights_round_trip_through_f16_and_f32() {
         f16_bytes.len()
     );
 
-    let exact = Classifier::new(&f32_bytes, &config, cpu()).unwrap();
-    let rounded = Classifier::new(&f16_bytes, &config, cpu()).unwrap();
-    let pixels = common::pixels_f32(&common::fixture());
-    let pixels = &pixels[..200 * 784];
-    let a = exact.probabilities_blocking(pixels).unwrap();
-    let b = rounded.probabilities_blocking(pixels).unwrap();
-    let worst = a
-        .iter()
-        .flatten()
-        .zip(b.iter().flatten())
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0f32, f32::max);
+    let worst = worst_difference(&config, &f32_bytes, &f16_bytes);
     assert!(
         worst > 0.0,
         "f16 weights should differ from f32 ones somewhere"
@@ -251,18 +259,7 @@ fn weights_stored_as_int8_keep_the_answers() {
         "converting the stored f32 file gives the same int8 file"
     );
 
-    let exact = Classifier::new(&f32_bytes, &config, cpu()).unwrap();
-    let quantized = Classifier::new(&int8_bytes, &config, cpu()).unwrap();
-    let pixels = common::pixels_f32(&common::fixture());
-    let pixels = &pixels[..200 * 784];
-    let a = exact.probabilities_blocking(pixels).unwrap();
-    let b = quantized.probabilities_blocking(pixels).unwrap();
-    let worst = a
-        .iter()
-        .flatten()
-        .zip(b.iter().flatten())
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0f32, f32::max);
+    let worst = worst_difference(&config, &f32_bytes, &int8_bytes);
     assert!(
         worst > 0.0,
         "int8 weights should differ from f32 ones somewhere"
