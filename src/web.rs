@@ -20,8 +20,6 @@ use crate::presets::{self, Preset};
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
-    #[cfg(feature = "webgpu")]
-    crate::webgpu::run_static_constructors();
 }
 
 /// A model ready to classify drawings, on WebGPU or on the CPU.

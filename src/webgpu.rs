@@ -21,13 +21,14 @@ unsafe extern "C" {
     fn __wasm_call_ctors();
 }
 
-/// Runs the static constructors once, when the module starts.
+/// Runs the static constructors once, before anything of WebGPU's is touched (not from the
+/// module's start function: a test harness's module has its own).
 ///
 /// Left alone, a module that never calls `__wasm_call_ctors` counts as a "command" to wasm-ld,
 /// which then re-runs every constructor at the top of every exported function, so every
 /// prediction would pay for cubecl's registrations again. The first module has no cubecl and
 /// needs none of this.
-pub(crate) fn run_static_constructors() {
+fn run_static_constructors() {
     static DONE: std::sync::Once = std::sync::Once::new();
     // SAFETY: `Once` runs them exactly once per instance.
     DONE.call_once(|| unsafe { __wasm_call_ctors() });
@@ -40,6 +41,7 @@ thread_local! {
 
 /// A WebGPU classifier whose warm-up answer matches the CPU's, or why there is none.
 pub(crate) async fn classifier(preset: &Preset, cpu: &Classifier) -> Result<Classifier, String> {
+    run_static_constructors();
     let device = webgpu_device().await?;
     let gpu =
         Classifier::new(preset.weights, &(preset.config)(), device).map_err(|e| e.to_string())?;
