@@ -157,15 +157,11 @@ pub fn trace(skel: &[bool]) -> Vec<Vec<usize>> {
     paths
 }
 
-/// Accuracy of `model` on the test digits redrawn as pen strokes (two threads).
-pub fn evaluate_drawn(
-    model: &digits::model::Mlp,
-    test: &crate::mnist::Dataset,
-    device: &burn::prelude::Device,
-) -> crate::train::Evaluation {
+/// `test`'s digits redrawn as pen strokes through the page's preprocessing (two threads).
+pub fn drawn_dataset(test: &crate::mnist::Dataset) -> crate::mnist::Dataset {
     let n = test.len();
     let mut pixels = vec![0u8; n * INPUT_SIZE];
-    let half = n.div_ceil(2);
+    let half = n.div_ceil(2).max(1);
     std::thread::scope(|scope| {
         for (part, chunk) in pixels.chunks_mut(half * INPUT_SIZE).enumerate() {
             scope.spawn(move || {
@@ -179,7 +175,7 @@ pub fn evaluate_drawn(
             });
         }
     });
-    let drawn = crate::mnist::Dataset {
+    crate::mnist::Dataset {
         images: crate::idx::Images {
             count: n,
             rows: SIDE,
@@ -187,8 +183,16 @@ pub fn evaluate_drawn(
             pixels,
         },
         labels: test.labels.clone(),
-    };
-    crate::train::evaluate(model, &drawn, device)
+    }
+}
+
+/// Accuracy of `model` on the test digits redrawn as pen strokes.
+pub fn evaluate_drawn(
+    model: &digits::model::Mlp,
+    test: &crate::mnist::Dataset,
+    device: &burn::prelude::Device,
+) -> crate::train::Evaluation {
+    crate::train::evaluate(model, &drawn_dataset(test), device)
 }
 
 #[cfg(test)]

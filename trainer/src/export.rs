@@ -60,6 +60,23 @@ pub struct ModelCard {
     pub drawn_per_class_accuracy: Option<[f64; NUM_CLASSES]>,
     #[serde(default)]
     pub drawn_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
+    /// The held-out digit styles (`trainer::styles`): each style's score and what it was read
+    /// as, and all of them together.
+    #[serde(default)]
+    pub style_correct: Option<usize>,
+    #[serde(default)]
+    pub style_total: Option<usize>,
+    #[serde(default)]
+    pub styles: Option<Vec<crate::styles::StyleScore>>,
+    /// Below this top probability the page shows the two likeliest digits ("4 or 9?"); chosen
+    /// by `trainer::unsure` on the drawn test digits, with the share of right answers it hedges
+    /// on and of wrong ones it flags there.
+    #[serde(default)]
+    pub unsure_below: Option<f64>,
+    #[serde(default)]
+    pub unsure_hedged_right: Option<f64>,
+    #[serde(default)]
+    pub unsure_flagged_wrong: Option<f64>,
     pub weights_file: String,
     /// "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
     /// Every accuracy above is the stored weights'.

@@ -8,9 +8,12 @@ pub mod fetch;
 pub mod idx;
 pub mod mnist;
 pub mod plots;
+pub mod restyle;
 pub mod split;
+pub mod styles;
 pub mod terminal;
 pub mod train;
+pub mod unsure;
 
 /// The burn release the weights are made with (pinned exactly in Cargo.toml).
 pub const BURN_VERSION: &str = "0.22.1";

@@ -1,7 +1,7 @@
 //! `trainer`: trains the digit recognizer's MLP on MNIST and exports what the page embeds.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -59,6 +59,9 @@ enum Command {
         /// Use the committed 1,000-image fixture instead of the full test split.
         #[arg(long)]
         fixture: bool,
+        /// Also write the held-out style drawings as a picture (binary PGM), one row per style.
+        #[arg(long, value_name = "FILE")]
+        style_sheet: Option<PathBuf>,
     },
     /// Store a saved model's weights in another precision and measure it again: its card's
     /// test-split, drawn-digit and fixture figures become those of the new file.
@@ -234,7 +237,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             model,
             data,
             fixture,
-        } => cmd_evaluate(&model, &data, fixture),
+            style_sheet,
+        } => cmd_evaluate(&model, &data, fixture, style_sheet.as_deref()),
         Command::Store {
             model,
             data,
@@ -348,13 +352,17 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         eval.accuracy() * 100.0,
         unrounded.correct
     );
-    let drawn = trainer::drawn::evaluate_drawn(&model, &raw_test, &plain);
+    let drawn_set = trainer::drawn::drawn_dataset(&raw_test);
+    let drawn = evaluate(&model, &drawn_set, &plain);
+    let unsure = unsure_threshold(&model, &drawn_set, &plain);
     println!(
         "drawn-digit accuracy: {}/{} = {:.1}%",
         drawn.correct,
         drawn.total,
         drawn.accuracy() * 100.0
     );
+    let (styled, styles) = trainer::styles::evaluate(&model, &plain);
+    print_styles(&styled, &styles);
     let fixture = match load_fixture() {
         Ok(mut f) => {
             if hyper.normalize {
@@ -425,6 +433,12 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         drawn_accuracy: Some(drawn.accuracy()),
         drawn_per_class_accuracy: Some(drawn.per_class()),
         drawn_confusion: Some(drawn.confusion),
+        style_correct: Some(styled.correct),
+        style_total: Some(styled.total),
+        styles: Some(styles),
+        unsure_below: Some(unsure.below),
+        unsure_hedged_right: Some(unsure.hedged_right),
+        unsure_flagged_wrong: Some(unsure.flagged_wrong),
         fixture_correct: fixture.as_ref().map(|f| f.correct),
         fixture_total: fixture.as_ref().map(|f| f.total),
         weights_file: paths
@@ -516,16 +530,71 @@ fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow:
     Ok(())
 }
 
-fn cmd_evaluate(model_args: &ModelArgs, data: &DataArgs, fixture: bool) -> anyhow::Result<()> {
+/// The page's "4 or 9?" threshold, chosen on the drawn test digits, printed with its effect.
+fn unsure_threshold(model: &Mlp, drawn: &Dataset, device: &Device) -> trainer::unsure::Threshold {
+    let t = trainer::unsure::choose(&trainer::unsure::top_probabilities(model, drawn, device));
+    println!(
+        "unsure below p = {:.2}: hedges on {:.1}% of right drawn answers, flags {:.1}% of wrong ones",
+        t.below,
+        t.hedged_right * 100.0,
+        t.flagged_wrong * 100.0
+    );
+    t
+}
+
+/// Each held-out style's score, worst first, and what its misses were read as.
+fn print_styles(all: &trainer::train::Evaluation, styles: &[trainer::styles::StyleScore]) {
+    println!(
+        "held-out styles: {}/{} = {:.1}%",
+        all.correct,
+        all.total,
+        all.accuracy() * 100.0
+    );
+    let mut order: Vec<&trainer::styles::StyleScore> = styles.iter().collect();
+    order.sort_by_key(|s| s.correct * 1000 / s.total.max(1));
+    for s in order {
+        let misses: Vec<String> = (0..10)
+            .filter(|&d| d != s.label as usize && s.answers[d] > 0)
+            .map(|d| format!("{d} x{}", s.answers[d]))
+            .collect();
+        println!(
+            "  {:>5.1}%  {:<46} misread as: {}",
+            s.correct as f64 * 100.0 / s.total.max(1) as f64,
+            s.style,
+            if misses.is_empty() {
+                "-".to_owned()
+            } else {
+                misses.join(", ")
+            }
+        );
+    }
+}
+
+fn cmd_evaluate(
+    model_args: &ModelArgs,
+    data: &DataArgs,
+    fixture: bool,
+    style_sheet: Option<&Path>,
+) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
     let (model, card) = load_model(model_args, &device)?;
+    let (styled, styles) = trainer::styles::evaluate(&model, &device);
+    print_styles(&styled, &styles);
+    if let Some(path) = style_sheet {
+        write_atomic(path, &trainer::styles::contact_sheet())?;
+        eprintln!("wrote {}", path.display());
+    }
     let mut set = if fixture {
         load_fixture()?
     } else {
         let (all, split, _) = load_split(data)?;
         all.select(&split.test)
     };
-    let drawn = (!fixture).then(|| trainer::drawn::evaluate_drawn(&model, &set, &device));
+    let drawn = (!fixture).then(|| {
+        let drawn_set = trainer::drawn::drawn_dataset(&set);
+        unsure_threshold(&model, &drawn_set, &device);
+        evaluate(&model, &drawn_set, &device)
+    });
     if card.normalized_input {
         set.normalize();
     }
@@ -580,7 +649,9 @@ fn cmd_store(
         test_set.normalize();
     }
     let eval = evaluate(&model, &test_set, &device);
-    let drawn = trainer::drawn::evaluate_drawn(&model, &raw_test, &device);
+    let drawn_set = trainer::drawn::drawn_dataset(&raw_test);
+    let drawn = evaluate(&model, &drawn_set, &device);
+    let unsure = unsure_threshold(&model, &drawn_set, &device);
     let points = |now: f64, was: f64| (was - now) * 100.0;
     println!(
         "{}: {} -> {precision}, {} -> {} bytes",
@@ -604,6 +675,8 @@ fn cmd_store(
         drawn.accuracy() * 100.0,
         card.drawn_correct
     );
+    let (styled, styles) = trainer::styles::evaluate(&model, &device);
+    print_styles(&styled, &styles);
     let lost_test = points(eval.accuracy(), card.test_accuracy);
     let lost_drawn = card
         .drawn_accuracy
@@ -630,6 +703,12 @@ fn cmd_store(
     card.drawn_accuracy = Some(drawn.accuracy());
     card.drawn_per_class_accuracy = Some(drawn.per_class());
     card.drawn_confusion = Some(drawn.confusion);
+    card.style_correct = Some(styled.correct);
+    card.style_total = Some(styled.total);
+    card.styles = Some(styles);
+    card.unsure_below = Some(unsure.below);
+    card.unsure_hedged_right = Some(unsure.hedged_right);
+    card.unsure_flagged_wrong = Some(unsure.flagged_wrong);
     card.fixture_correct = fixture.as_ref().map(|f| f.correct);
     card.fixture_total = fixture.as_ref().map(|f| f.total);
     card.weights_precision = precision.to_string();
