@@ -4,6 +4,7 @@
 
 use digits::web::{Recognizer, models, preprocess};
 use js_sys::{Float32Array, JSON};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
@@ -51,7 +52,23 @@ fn empty_strokes_give_no_image() {
 fn the_model_list_is_valid_json_with_cards() {
     let parsed = JSON::parse(&models()).unwrap();
     let list = js_sys::Array::from(&parsed);
-    assert!(list.length() >= 1);
+    assert!(list.length() >= 2, "web and seed");
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap();
+    for item in list.iter() {
+        let name = get(&item, "name").as_string().expect("a name");
+        assert!(
+            get(&item, "label")
+                .as_string()
+                .is_some_and(|l| !l.is_empty())
+        );
+        let card = get(&item, "card");
+        assert_eq!(get(&card, "preset").as_string(), Some(name.clone()));
+        let accuracy = get(&card, "test_accuracy").as_f64().expect("test_accuracy");
+        assert!((0.9..=1.0).contains(&accuracy), "{name}: {accuracy}");
+        assert_eq!(get(&card, "test_total").as_f64(), Some(17_500.0), "{name}");
+        let unsure = get(&card, "unsure_below").as_f64().expect("unsure_below");
+        assert!((0.3..=0.95).contains(&unsure), "{name}: {unsure}");
+    }
 }
 
 #[wasm_bindgen_test]

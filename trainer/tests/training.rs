@@ -118,8 +118,8 @@ fn committed_weights_reproduce_the_card_on_the_fixture() {
     );
 }
 
-/// Every committed model (`model/*.json` with its `.bpk`): loads, and gives the card's score on
-/// the fixture, normalised as the card says.
+/// Every committed model (`model/*.json` with its `.bpk`): loads, and gives the card's scores on
+/// the fixture (normalised as the card says) and on the held-out styles.
 #[test]
 fn every_committed_model_reproduces_its_card_on_the_fixture() {
     let dir = common::repo_root().join("model");
@@ -146,6 +146,18 @@ fn every_committed_model_reproduces_its_card_on_the_fixture() {
         }
         let eval = evaluate(&model, &fixture, &cpu());
         assert_eq!(Some(eval.correct), card.fixture_correct, "{}", card.preset);
+        // The held-out styles are generated from a fixed seed: the same drawings, the same score.
+        let (styled, styles) = trainer::styles::evaluate(&model, &cpu());
+        assert_eq!(Some(styled.correct), card.style_correct, "{}", card.preset);
+        assert_eq!(Some(&styles), card.styles.as_ref(), "{}", card.preset);
+        let t = card
+            .unsure_below
+            .expect("the card names the page's unsure threshold");
+        assert!(
+            (0.3..=0.95).contains(&t),
+            "{}: unsure below {t}",
+            card.preset
+        );
         checked += 1;
     }
     assert!(checked >= 1);
