@@ -86,6 +86,7 @@ function showStatus() {
   $('backend').textContent = rec.backend;
   $('reason').textContent = rec.backend === 'CPU' ? `(${why || rec.reason || 'no WebGPU'})` : '';
   const card = JSON.parse(rec.card);
+  view.setUnsureBelow(typeof card.unsure_below === 'number' ? card.unsure_below : 0);
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
   // Not toLocaleString: its first call loads the locale data, ~30 ms of start-up.
   const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');

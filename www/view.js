@@ -6,6 +6,9 @@ export class View {
     this.preview = document.getElementById('preview');
     this.previewCtx = this.preview.getContext('2d');
     this.latency = document.getElementById('latency');
+    /** Below this top probability the answer reads "4 or 9?": the model card's
+     * `unsure_below`, chosen by the trainer (`trainer/src/unsure.rs`). */
+    this.unsureBelow = 0;
     /** The latest few latencies: one reading can be 0 or a whole ms where the clock is coarse
      * (Firefox rounds performance.now() to 1 ms), their mean is closer to the truth. */
     this.recent = [];
@@ -22,10 +25,18 @@ export class View {
     }
   }
 
+  /** The model's threshold for "4 or 9?" answers; also on the answer as data-unsure-below. */
+  setUnsureBelow(p) {
+    this.unsureBelow = p;
+    this.prediction.dataset.unsureBelow = String(p);
+  }
+
   /** @param {Float32Array} probs @param {Float32Array} image @param {number} ms */
   show(probs, image, ms) {
     let top = 0;
     for (let d = 1; d < 10; d++) if (probs[d] > probs[top]) top = d;
+    let second = top === 0 ? 1 : 0;
+    for (let d = 0; d < 10; d++) if (d !== top && probs[d] > probs[second]) second = d;
     this.bars.forEach((b, d) => {
       const p = probs[d];
       b.li.dataset.p = String(p);
@@ -33,7 +44,10 @@ export class View {
       b.fill.style.setProperty('--p', p.toFixed(4));
       b.pct.textContent = `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
     });
-    if (this.prediction.textContent !== String(top)) this.prediction.textContent = String(top);
+    const unsure = probs[top] < this.unsureBelow;
+    const text = unsure ? `${top} or ${second}?` : String(top);
+    if (this.prediction.textContent !== text) this.prediction.textContent = text;
+    this.prediction.classList.toggle('unsure', unsure);
     this.#drawPreview(image);
     this.recent.push(ms);
     if (this.recent.length > 10) this.recent.shift();
@@ -49,6 +63,7 @@ export class View {
       b.pct.textContent = '0%';
     });
     this.prediction.textContent = '';
+    this.prediction.classList.remove('unsure');
     this.#drawPreview(null);
   }
 

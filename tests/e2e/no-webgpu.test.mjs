@@ -47,3 +47,43 @@ describe('Chromium without WebGPU', () => {
       assert.equal(drawn.prediction, '7');
     }));
 });
+
+describe('unsure answers', () => {
+  test('a drawing the model is unsure of reads "X or Y?", then a clear one reads as one digit', () =>
+    h.withPage(env.browser, env.server, { name: 'unsure' }, async (ctx) => {
+      const { page } = ctx;
+      await h.openApp(ctx);
+      const x = await h.drawAndSettle(page, h.AMBIGUOUS_X);
+      h.assertPrediction(x, 'the X');
+      assert.ok(x.unsureBelow >= 0.3 && x.unsureBelow <= 0.95, `threshold from the card: ${x.unsureBelow}`);
+      assert.match(x.prediction, /^\d or \d\?$/, `the X is answered with two digits: ${x.prediction}`);
+      assert.ok(await page.$eval('[data-testid="prediction"]', (e) => e.classList.contains('unsure')));
+      await h.actAndSettle(page, () => page.keyboard.press('Escape'));
+      const seven = await h.drawAndSettle(page, h.DIGITS[7]);
+      assert.equal(seven.prediction, '7', 'a clear 7 is one digit again');
+      assert.ok(!(await page.$eval('[data-testid="prediction"]', (e) => e.classList.contains('unsure'))));
+    }));
+});
+
+describe('models', () => {
+  test('?model= picks the model, and the picker switches it and re-reads the drawing', () =>
+    h.withPage(env.browser, env.server, { query: '?model=seed', name: 'models' }, async (ctx) => {
+      const { page } = ctx;
+      await h.openApp(ctx);
+      const names = await page.$$eval('[data-testid="model"] option', (os) => os.map((o) => o.value));
+      assert.deepEqual(names.sort(), ['seed', 'web']);
+      assert.equal(await page.inputValue('[data-testid="model"]'), 'seed');
+      const seedAccuracy = (await h.readState(page)).accuracy;
+      const seven = await h.drawAndSettle(page, h.DIGITS[7]);
+      h.assertPrediction(seven, 'the 7 on seed');
+      assert.equal(seven.prediction, '7');
+
+      const switched = await h.actAndSettle(page, () => page.selectOption('[data-testid="model"]', 'web'));
+      assert.equal(new URL(page.url()).searchParams.get('model'), 'web', 'the URL names the new model');
+      assert.notEqual(switched.accuracy, seedAccuracy, 'the accuracy line is the new model\'s');
+      h.assertPrediction(switched, 'the same 7 on web');
+      assert.equal(switched.prediction, '7');
+      assert.notDeepEqual(switched.probs, seven.probs, 'the drawing was read again by the new model');
+      assert.match(switched.backend, /^CPU/);
+    }));
+});
