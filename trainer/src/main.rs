@@ -10,10 +10,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use digits::model::Mlp;
 use digits::weights;
 use sha2::{Digest, Sha256};
-use trainer::export::{ModelCard, Paths, write_atomic};
+use trainer::evaluate::evaluate;
+use trainer::export::{ModelCard, Paths};
+use trainer::files::write_atomic;
 use trainer::mnist::{self, Dataset};
 use trainer::split::{Split, article_split};
-use trainer::train::{Hyper, RunOptions, evaluate, train};
+use trainer::train::{Hyper, RunOptions, train};
 use trainer::{fetch, idx, in_workspace, plots, terminal};
 
 /// Where the committed test-split fixture lives, relative to the workspace root.
@@ -352,7 +354,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         eval.accuracy() * 100.0,
         unrounded.correct
     );
-    let drawn_set = trainer::drawn::drawn_dataset(&raw_test);
+    let drawn_set = trainer::evaluate::drawn_dataset(&raw_test);
     let drawn = evaluate(&model, &drawn_set, &plain);
     let unsure = unsure_threshold(&model, &drawn_set, &plain);
     println!(
@@ -492,7 +494,15 @@ fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCa
 
 fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
-    let (model, card) = load_model(model_args, &device)?;
+    let paths = Paths::new(&model_args.dir(), model_args.preset.name());
+    let card =
+        ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
+    let bytes = std::fs::read(&paths.weights)
+        .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
+    let config = digits::model::MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
+    // The page's own classifier: the same scaling, softmax and argmax.
+    let classifier = digits::classifier::Classifier::new(&bytes, &config, device)
+        .with_context(|| format!("{}", paths.weights.display()))?;
     let (all, split, _) = load_split(data)?;
     let Some(&image_index) = split.test.get(index) else {
         anyhow::bail!(
@@ -505,19 +515,11 @@ fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow:
     if card.normalized_input {
         input.normalize();
     }
-    let pixels = input
-        .images
-        .pixels
-        .iter()
-        .map(|&p| p as f32 / 255.0)
-        .collect();
-    let x = Tensor::<2>::from_data(TensorData::new(pixels, [1, 784]), &device);
-    let probs: Vec<f32> = model.probabilities(x).into_data().iter::<f32>().collect();
-    let (pred, p) = probs
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .context("model gave no output")?;
+    let pixels = trainer::pixels::image_unit(input.images.image(0));
+    let probs = classifier
+        .probabilities_blocking(&pixels)
+        .map_err(anyhow::Error::msg)?;
+    let (pred, p) = digits::classifier::top(&probs[0]);
     let mut out = std::io::stdout().lock();
     writeln!(out, "test image #{index} (MNIST image #{image_index}):")?;
     writeln!(out, "{}", terminal::render(&one.images.pixels, 28))?;
@@ -543,7 +545,7 @@ fn unsure_threshold(model: &Mlp, drawn: &Dataset, device: &Device) -> trainer::u
 }
 
 /// Each held-out style's score, worst first, and what its misses were read as.
-fn print_styles(all: &trainer::train::Evaluation, styles: &[trainer::styles::StyleScore]) {
+fn print_styles(all: &trainer::evaluate::Evaluation, styles: &[trainer::styles::StyleScore]) {
     println!(
         "held-out styles: {}/{} = {:.1}%",
         all.correct,
@@ -591,7 +593,7 @@ fn cmd_evaluate(
         all.select(&split.test)
     };
     let drawn = (!fixture).then(|| {
-        let drawn_set = trainer::drawn::drawn_dataset(&set);
+        let drawn_set = trainer::evaluate::drawn_dataset(&set);
         unsure_threshold(&model, &drawn_set, &device);
         evaluate(&model, &drawn_set, &device)
     });
@@ -649,7 +651,7 @@ fn cmd_store(
         test_set.normalize();
     }
     let eval = evaluate(&model, &test_set, &device);
-    let drawn_set = trainer::drawn::drawn_dataset(&raw_test);
+    let drawn_set = trainer::evaluate::drawn_dataset(&raw_test);
     let drawn = evaluate(&model, &drawn_set, &device);
     let unsure = unsure_threshold(&model, &drawn_set, &device);
     let points = |now: f64, was: f64| (was - now) * 100.0;

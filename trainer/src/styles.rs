@@ -13,7 +13,9 @@ use digits::preprocess::{Point, Strokes, to_mnist};
 use rand_mt::Mt;
 use serde::{Deserialize, Serialize};
 
-use crate::drawn::{BRUSH, CANVAS};
+use crate::evaluate::{Evaluation, evaluate as evaluate_set};
+use crate::pixels::byte;
+use crate::trace::{BRUSH, CANVAS};
 
 /// The set's seed: fixed, so that every model is measured on the same drawings.
 pub const SEED: u32 = 20_261_129;
@@ -315,10 +317,7 @@ pub fn dataset() -> crate::mnist::Dataset {
             .ok()
             .flatten()
             .unwrap_or([0.0; INPUT_SIZE]);
-        pixels.extend(
-            img.iter()
-                .map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
-        );
+        pixels.extend(img.iter().map(|&v| byte(v)));
     }
     crate::mnist::Dataset {
         images: crate::idx::Images {
@@ -346,9 +345,9 @@ pub struct StyleScore {
 pub fn evaluate(
     model: &digits::model::Mlp,
     device: &burn::prelude::Device,
-) -> (crate::train::Evaluation, Vec<StyleScore>) {
+) -> (Evaluation, Vec<StyleScore>) {
     let set = dataset();
-    let eval = crate::train::evaluate(model, &set, device);
+    let eval = evaluate_set(model, &set, device);
     let mut scores: Vec<StyleScore> = STYLES
         .iter()
         .map(|s| StyleScore {

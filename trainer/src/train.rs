@@ -7,11 +7,13 @@ use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use digits::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES};
+use digits::model::{INPUT_SIZE, Mlp, MlpConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use crate::adam::HostAdam;
+use crate::batch::Batcher;
+use crate::evaluate::evaluate;
 use crate::mnist::Dataset;
 use crate::split::LegacyRandomState;
 
@@ -118,96 +120,6 @@ pub struct EpochStats {
     pub test_accuracy: f64,
     pub seconds: f64,
     pub samples_per_sec: f64,
-}
-
-/// Predictions of a model on labelled images.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Evaluation {
-    pub correct: usize,
-    pub total: usize,
-    /// `confusion[label][prediction]`.
-    pub confusion: [[u32; NUM_CLASSES]; NUM_CLASSES],
-    pub predictions: Vec<u8>,
-}
-
-impl Evaluation {
-    pub fn accuracy(&self) -> f64 {
-        if self.total == 0 {
-            0.0
-        } else {
-            self.correct as f64 / self.total as f64
-        }
-    }
-
-    /// Accuracy per true digit.
-    pub fn per_class(&self) -> [f64; NUM_CLASSES] {
-        std::array::from_fn(|d| {
-            let row = &self.confusion[d];
-            let n: u32 = row.iter().sum();
-            if n == 0 {
-                0.0
-            } else {
-                row[d] as f64 / n as f64
-            }
-        })
-    }
-}
-
-/// Reusable host buffers for one mini-batch, so batching allocates nothing per sample.
-#[derive(Default)]
-pub struct Batcher {
-    pixels: Vec<f32>,
-    labels: Vec<i64>,
-}
-
-impl Batcher {
-    /// Pixels scaled to [0, 1] and labels of `data[indices]`.
-    pub fn batch(
-        &mut self,
-        data: &Dataset,
-        indices: &[usize],
-        device: &Device,
-    ) -> (Tensor<2>, Tensor<1, Int>) {
-        self.pixels.clear();
-        self.labels.clear();
-        for &i in indices {
-            self.pixels
-                .extend(data.images.image(i).iter().map(|&p| p as f32 / 255.0));
-            self.labels.push(data.labels[i] as i64);
-        }
-        let n = indices.len();
-        let x = Tensor::<2>::from_data(
-            TensorData::new(self.pixels.clone(), [n, INPUT_SIZE]),
-            device,
-        );
-        let y = Tensor::<1, Int>::from_data(TensorData::new(self.labels.clone(), [n]), device);
-        (x, y)
-    }
-}
-
-/// Classifies every image of `data` and tallies the results.
-pub fn evaluate(model: &Mlp, data: &Dataset, device: &Device) -> Evaluation {
-    const CHUNK: usize = 1000;
-    let mut batcher = Batcher::default();
-    let mut confusion = [[0u32; NUM_CLASSES]; NUM_CLASSES];
-    let mut predictions = Vec::with_capacity(data.len());
-    let order: Vec<usize> = (0..data.len()).collect();
-    for chunk in order.chunks(CHUNK) {
-        let (x, _) = batcher.batch(data, chunk, device);
-        let pred = model.forward(x).argmax(1).into_data();
-        for (&i, p) in chunk.iter().zip(pred.iter::<i64>()) {
-            let p = p as usize;
-            confusion[data.labels[i] as usize][p] += 1;
-            predictions.push(p as u8);
-        }
-    }
-    let correct = (0..NUM_CLASSES).map(|d| confusion[d][d] as usize).sum();
-    Evaluation {
-        correct,
-        total: data.len(),
-        confusion,
-        predictions,
-    }
 }
 
 /// Trains a fresh model and reports each epoch to `on_epoch` as it ends.

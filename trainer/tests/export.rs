@@ -1,6 +1,6 @@
 //! Exports replace files in one step.
 
-use trainer::export::write_atomic;
+use trainer::files::write_atomic;
 
 #[test]
 fn atomic_write_replaces_and_leaves_no_temporary_files() {

@@ -7,9 +7,10 @@ use burn::prelude::*;
 use digits::classifier::{Classifier, top};
 use digits::model::MlpConfig;
 use digits::weights::{self, Precision, WeightsError};
+use trainer::evaluate::evaluate;
 use trainer::export::ModelCard;
 use trainer::mnist;
-use trainer::train::{Hyper, RunOptions, evaluate, train};
+use trainer::train::{Hyper, RunOptions, train};
 
 /// burn's seed is per device, so seeded training runs in this binary take turns.
 static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());

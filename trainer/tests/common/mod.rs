@@ -49,6 +49,6 @@ pub fn pixels_f32(set: &Dataset) -> Vec<f32> {
     set.images
         .pixels
         .iter()
-        .map(|&p| p as f32 / 255.0)
+        .map(|&p| trainer::pixels::unit(p))
         .collect()
 }

@@ -1,6 +1,6 @@
-//! Test digits as a person would draw them: each test-split image is thinned to its skeleton,
-//! traced into pen strokes, and redrawn with the page's brush through the page's own
-//! preprocessing. The resulting accuracy is the card's `drawn_accuracy`.
+//! A scanned digit as a person would draw it: thinned to its skeleton (Zhang-Suen), traced into
+//! pen strokes, and redrawn with the page's brush through the page's own preprocessing. The
+//! drawn-digit evaluation and the training augmentation both use it.
 
 use std::collections::HashSet;
 
@@ -155,44 +155,6 @@ pub fn trace(skel: &[bool]) -> Vec<Vec<usize>> {
         }
     }
     paths
-}
-
-/// `test`'s digits redrawn as pen strokes through the page's preprocessing (two threads).
-pub fn drawn_dataset(test: &crate::mnist::Dataset) -> crate::mnist::Dataset {
-    let n = test.len();
-    let mut pixels = vec![0u8; n * INPUT_SIZE];
-    let half = n.div_ceil(2).max(1);
-    std::thread::scope(|scope| {
-        for (part, chunk) in pixels.chunks_mut(half * INPUT_SIZE).enumerate() {
-            scope.spawn(move || {
-                for (j, out) in chunk.chunks_mut(INPUT_SIZE).enumerate() {
-                    if let Some(img) = redraw(test.images.image(part * half + j)) {
-                        for (o, v) in out.iter_mut().zip(img) {
-                            *o = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    crate::mnist::Dataset {
-        images: crate::idx::Images {
-            count: n,
-            rows: SIDE,
-            cols: SIDE,
-            pixels,
-        },
-        labels: test.labels.clone(),
-    }
-}
-
-/// Accuracy of `model` on the test digits redrawn as pen strokes.
-pub fn evaluate_drawn(
-    model: &digits::model::Mlp,
-    test: &crate::mnist::Dataset,
-    device: &burn::prelude::Device,
-) -> crate::train::Evaluation {
-    crate::train::evaluate(model, &drawn_dataset(test), device)
 }
 
 #[cfg(test)]
