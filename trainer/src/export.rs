@@ -9,7 +9,7 @@ use digits::model::NUM_CLASSES;
 use serde::{Deserialize, Serialize};
 
 /// Everything a reader needs to judge and reproduce a model.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelCard {
     pub preset: String,
     pub architecture: String,

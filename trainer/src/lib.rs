@@ -11,6 +11,7 @@ pub mod idx;
 pub mod mnist;
 pub mod pixels;
 pub mod plots;
+pub mod report;
 pub mod restyle;
 pub mod split;
 pub mod styles;

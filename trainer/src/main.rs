@@ -9,14 +9,13 @@ use burn::prelude::*;
 use clap::{Parser, Subcommand, ValueEnum};
 use digits::model::Mlp;
 use digits::weights;
-use sha2::{Digest, Sha256};
 use trainer::evaluate::evaluate;
 use trainer::export::{ModelCard, Paths};
 use trainer::files::write_atomic;
 use trainer::mnist::{self, Dataset};
 use trainer::split::{Split, article_split};
 use trainer::train::{Hyper, RunOptions, train};
-use trainer::{fetch, idx, in_workspace, plots, terminal};
+use trainer::{fetch, idx, in_workspace, plots, report, terminal};
 
 /// Where the committed test-split fixture lives, relative to the workspace root.
 const FIXTURE_IMAGES: &str = "tests/fixtures/mnist-test-split-1000-images-idx3-ubyte.gz";
@@ -346,38 +345,23 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     let unrounded = evaluate(&model, &test_set, &plain);
     let bytes = weights::to_bytes(model, precision)?;
     let model = weights::load(&bytes, &config, &plain)?;
-    let eval = evaluate(&model, &test_set, &plain);
     println!(
-        "test accuracy: {}/{} = {:.1}% ({precision} weights; {} correct before rounding)",
-        eval.correct,
-        eval.total,
-        eval.accuracy() * 100.0,
+        "{precision} weights ({} bytes); {} correct on the test split before rounding",
+        bytes.len(),
         unrounded.correct
     );
-    let drawn_set = trainer::evaluate::drawn_dataset(&raw_test);
-    let drawn = evaluate(&model, &drawn_set, &plain);
-    let unsure = unsure_threshold(&model, &drawn_set, &plain);
-    println!(
-        "drawn-digit accuracy: {}/{} = {:.1}%",
-        drawn.correct,
-        drawn.total,
-        drawn.accuracy() * 100.0
+    let measured = report::measure(
+        &model,
+        &raw_test,
+        hyper.normalize,
+        load_fixture().ok(),
+        &plain,
     );
-    let (styled, styles) = trainer::styles::evaluate(&model, &plain);
-    print_styles(&styled, &styles);
-    let fixture = match load_fixture() {
-        Ok(mut f) => {
-            if hyper.normalize {
-                f.normalize();
-            }
-            Some(evaluate(&model, &f, &plain))
-        }
-        Err(_) => None,
-    };
+    report::print(&measured);
 
     let out = args.out.unwrap_or_else(|| in_workspace("model"));
     let paths = Paths::new(&out, &name);
-    let card = ModelCard {
+    let mut card = ModelCard {
         preset: name.clone(),
         architecture: format!(
             "MLP {} (ReLU, dropout {})",
@@ -415,11 +399,6 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
             Backend::Flex => "burn-flex (CPU)".into(),
             Backend::Wgpu => "burn-wgpu".into(),
         },
-        test_correct: eval.correct,
-        test_total: eval.total,
-        test_accuracy: eval.accuracy(),
-        per_class_accuracy: eval.per_class(),
-        confusion: eval.confusion,
         train_seconds,
         samples_per_sec: (train_set.len() * hyper.epochs) as f64 / train_seconds,
         history,
@@ -431,39 +410,20 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
             )
         }),
         lr_final: hyper.lr_final,
-        drawn_correct: Some(drawn.correct),
-        drawn_accuracy: Some(drawn.accuracy()),
-        drawn_per_class_accuracy: Some(drawn.per_class()),
-        drawn_confusion: Some(drawn.confusion),
-        style_correct: Some(styled.correct),
-        style_total: Some(styled.total),
-        styles: Some(styles),
-        unsure_below: Some(unsure.below),
-        unsure_hedged_right: Some(unsure.hedged_right),
-        unsure_flagged_wrong: Some(unsure.flagged_wrong),
-        fixture_correct: fixture.as_ref().map(|f| f.correct),
-        fixture_total: fixture.as_ref().map(|f| f.total),
         weights_file: paths
             .weights
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into(),
-        weights_precision: precision.to_string(),
         unrounded_test_correct: Some(unrounded.correct),
-        weights_bytes: bytes.len(),
-        weights_sha256: mnist::hex(&Sha256::digest(&bytes)),
+        ..ModelCard::default()
     };
+    card.record(&measured);
+    card.record_weights(&bytes, precision);
     let title = format!("{name}: {}", card.architecture);
     let curves = plots::curves_svg(&title, &card.history).map_err(anyhow::Error::msg)?;
-    let confusion = plots::confusion_svg(
-        &format!(
-            "{name}: test split, {}/{} correct",
-            eval.correct, eval.total
-        ),
-        &card.confusion,
-    )
-    .map_err(anyhow::Error::msg)?;
+    let confusion = confusion_svg(&card)?;
 
     write_atomic(&paths.weights, &bytes)?;
     write_atomic(&paths.card, serde_json::to_string_pretty(&card)?.as_bytes())?;
@@ -486,8 +446,7 @@ fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCa
         ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
     let bytes = std::fs::read(&paths.weights)
         .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
-    let config = digits::model::MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
-    let model = weights::load(&bytes, &config, device)
+    let model = weights::load(&bytes, &card.config(), device)
         .with_context(|| format!("{}", paths.weights.display()))?;
     Ok((model, card))
 }
@@ -499,7 +458,7 @@ fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow:
         ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
     let bytes = std::fs::read(&paths.weights)
         .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
-    let config = digits::model::MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
+    let config = card.config();
     // The page's own classifier: the same scaling, softmax and argmax.
     let classifier = digits::classifier::Classifier::new(&bytes, &config, device)
         .with_context(|| format!("{}", paths.weights.display()))?;
@@ -532,46 +491,6 @@ fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow:
     Ok(())
 }
 
-/// The page's "4 or 9?" threshold, chosen on the drawn test digits, printed with its effect.
-fn unsure_threshold(model: &Mlp, drawn: &Dataset, device: &Device) -> trainer::unsure::Threshold {
-    let t = trainer::unsure::choose(&trainer::unsure::top_probabilities(model, drawn, device));
-    println!(
-        "unsure below p = {:.2}: hedges on {:.1}% of right drawn answers, flags {:.1}% of wrong ones",
-        t.below,
-        t.hedged_right * 100.0,
-        t.flagged_wrong * 100.0
-    );
-    t
-}
-
-/// Each held-out style's score, worst first, and what its misses were read as.
-fn print_styles(all: &trainer::evaluate::Evaluation, styles: &[trainer::styles::StyleScore]) {
-    println!(
-        "held-out styles: {}/{} = {:.1}%",
-        all.correct,
-        all.total,
-        all.accuracy() * 100.0
-    );
-    let mut order: Vec<&trainer::styles::StyleScore> = styles.iter().collect();
-    order.sort_by_key(|s| s.correct * 1000 / s.total.max(1));
-    for s in order {
-        let misses: Vec<String> = (0..10)
-            .filter(|&d| d != s.label as usize && s.answers[d] > 0)
-            .map(|d| format!("{d} x{}", s.answers[d]))
-            .collect();
-        println!(
-            "  {:>5.1}%  {:<46} misread as: {}",
-            s.correct as f64 * 100.0 / s.total.max(1) as f64,
-            s.style,
-            if misses.is_empty() {
-                "-".to_owned()
-            } else {
-                misses.join(", ")
-            }
-        );
-    }
-}
-
 fn cmd_evaluate(
     model_args: &ModelArgs,
     data: &DataArgs,
@@ -580,50 +499,38 @@ fn cmd_evaluate(
 ) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
     let (model, card) = load_model(model_args, &device)?;
-    let (styled, styles) = trainer::styles::evaluate(&model, &device);
-    print_styles(&styled, &styles);
     if let Some(path) = style_sheet {
         write_atomic(path, &trainer::styles::contact_sheet())?;
         eprintln!("wrote {}", path.display());
     }
-    let mut set = if fixture {
-        load_fixture()?
-    } else {
-        let (all, split, _) = load_split(data)?;
-        all.select(&split.test)
-    };
-    let drawn = (!fixture).then(|| {
-        let drawn_set = trainer::evaluate::drawn_dataset(&set);
-        unsure_threshold(&model, &drawn_set, &device);
-        evaluate(&model, &drawn_set, &device)
-    });
-    if card.normalized_input {
-        set.normalize();
-    }
-    let eval = evaluate(&model, &set, &device);
-    if let Some(d) = drawn {
+    if fixture {
+        let mut set = load_fixture()?;
+        if card.normalized_input {
+            set.normalize();
+        }
+        let eval = evaluate(&model, &set, &device);
         println!(
-            "drawn-digit accuracy: {}/{} = {:.1}%",
-            d.correct,
-            d.total,
-            d.accuracy() * 100.0
+            "fixture accuracy: {}/{} = {:.1}% (model card: {:?}/{:?})",
+            eval.correct,
+            eval.total,
+            eval.accuracy() * 100.0,
+            card.fixture_correct,
+            card.fixture_total
         );
+        return Ok(());
     }
+    let (all, split, _) = load_split(data)?;
+    let measured = report::measure(
+        &model,
+        &all.select(&split.test),
+        card.normalized_input,
+        None,
+        &device,
+    );
+    report::print(&measured);
     println!(
-        "test accuracy: {}/{} = {:.1}% (model card: {}/{})",
-        eval.correct,
-        eval.total,
-        eval.accuracy() * 100.0,
-        if fixture {
-            card.fixture_correct.unwrap_or(0)
-        } else {
-            card.test_correct
-        },
-        if fixture {
-            card.fixture_total.unwrap_or(0)
-        } else {
-            card.test_total
-        },
+        "model card: test {}/{}, drawn {:?}, held-out styles {:?}",
+        card.test_correct, card.test_total, card.drawn_correct, card.style_correct
     );
     Ok(())
 }
@@ -636,97 +543,49 @@ fn cmd_store(
 ) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
     let paths = Paths::new(&model_args.dir(), model_args.preset.name());
-    let (_, mut card) = load_model(model_args, &device)?;
+    let (_, old_card) = load_model(model_args, &device)?;
     let old = std::fs::read(&paths.weights)
         .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
     let bytes = weights::convert(&old, precision)
         .with_context(|| format!("{}", paths.weights.display()))?;
-    let config = digits::model::MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
-    let model = weights::load(&bytes, &config, &device)?;
-
-    let (all, split, _) = load_split(data)?;
-    let raw_test = all.select(&split.test);
-    let mut test_set = raw_test.clone();
-    if card.normalized_input {
-        test_set.normalize();
-    }
-    let eval = evaluate(&model, &test_set, &device);
-    let drawn_set = trainer::evaluate::drawn_dataset(&raw_test);
-    let drawn = evaluate(&model, &drawn_set, &device);
-    let unsure = unsure_threshold(&model, &drawn_set, &device);
-    let points = |now: f64, was: f64| (was - now) * 100.0;
+    let model = weights::load(&bytes, &old_card.config(), &device)?;
     println!(
         "{}: {} -> {precision}, {} -> {} bytes",
         model_args.preset.name(),
-        card.weights_precision,
+        old_card.weights_precision,
         old.len(),
         bytes.len()
     );
-    println!(
-        "test accuracy: {}/{} = {:.2}% (was {}, {:.2}%)",
-        eval.correct,
-        eval.total,
-        eval.accuracy() * 100.0,
-        card.test_correct,
-        card.test_accuracy * 100.0
+
+    let (all, split, _) = load_split(data)?;
+    let raw_test = all.select(&split.test);
+    let measured = report::measure(
+        &model,
+        &raw_test,
+        old_card.normalized_input,
+        load_fixture().ok(),
+        &device,
     );
+    report::print(&measured);
+    let mut card = old_card.clone();
+    card.record(&measured);
+    card.record_weights(&bytes, precision);
+    let points = |now: f64, was: Option<f64>| was.map_or(0.0, |was| (was - now) * 100.0);
+    let lost_test = points(card.test_accuracy, Some(old_card.test_accuracy));
+    let lost_drawn = points(card.drawn_accuracy.unwrap_or(0.0), old_card.drawn_accuracy);
     println!(
-        "drawn-digit accuracy: {}/{} = {:.2}% (was {:?})",
-        drawn.correct,
-        drawn.total,
-        drawn.accuracy() * 100.0,
-        card.drawn_correct
+        "was: test {}, drawn {:?}, held-out styles {:?}",
+        old_card.test_correct, old_card.drawn_correct, old_card.style_correct
     );
-    let (styled, styles) = trainer::styles::evaluate(&model, &device);
-    print_styles(&styled, &styles);
-    let lost_test = points(eval.accuracy(), card.test_accuracy);
-    let lost_drawn = card
-        .drawn_accuracy
-        .map_or(0.0, |was| points(drawn.accuracy(), was));
     if lost_test > max_loss || lost_drawn > max_loss {
         anyhow::bail!(
             "{precision} loses {lost_test:.2} points on the test split and {lost_drawn:.2} on drawn \
              digits, over --max-loss {max_loss}; nothing was written"
         );
     }
-    let fixture = load_fixture().ok().map(|mut f| {
-        if card.normalized_input {
-            f.normalize();
-        }
-        evaluate(&model, &f, &device)
-    });
-
-    card.test_correct = eval.correct;
-    card.test_total = eval.total;
-    card.test_accuracy = eval.accuracy();
-    card.per_class_accuracy = eval.per_class();
-    card.confusion = eval.confusion;
-    card.drawn_correct = Some(drawn.correct);
-    card.drawn_accuracy = Some(drawn.accuracy());
-    card.drawn_per_class_accuracy = Some(drawn.per_class());
-    card.drawn_confusion = Some(drawn.confusion);
-    card.style_correct = Some(styled.correct);
-    card.style_total = Some(styled.total);
-    card.styles = Some(styles);
-    card.unsure_below = Some(unsure.below);
-    card.unsure_hedged_right = Some(unsure.hedged_right);
-    card.unsure_flagged_wrong = Some(unsure.flagged_wrong);
-    card.fixture_correct = fixture.as_ref().map(|f| f.correct);
-    card.fixture_total = fixture.as_ref().map(|f| f.total);
-    card.weights_precision = precision.to_string();
-    card.weights_bytes = bytes.len();
-    card.weights_sha256 = mnist::hex(&Sha256::digest(&bytes));
-    let confusion = plots::confusion_svg(
-        &format!(
-            "{}: test split, {}/{} correct",
-            card.preset, eval.correct, eval.total
-        ),
-        &card.confusion,
-    )
-    .map_err(anyhow::Error::msg)?;
     write_atomic(&paths.weights, &bytes)?;
     write_atomic(&paths.card, serde_json::to_string_pretty(&card)?.as_bytes())?;
-    write_atomic(&paths.confusion, confusion.as_bytes())?;
+    write_atomic(&paths.confusion, confusion_svg(&card)?.as_bytes())?;
     eprintln!(
         "wrote {} ({} bytes) and {}",
         paths.weights.display(),
@@ -734,6 +593,18 @@ fn cmd_store(
         paths.card.display()
     );
     Ok(())
+}
+
+/// The test split's confusion matrix as a picture, titled with the card's score.
+fn confusion_svg(card: &ModelCard) -> anyhow::Result<String> {
+    plots::confusion_svg(
+        &format!(
+            "{}: test split, {}/{} correct",
+            card.preset, card.test_correct, card.test_total
+        ),
+        &card.confusion,
+    )
+    .map_err(anyhow::Error::msg)
 }
 
 fn cmd_fixture(count: usize, data: &DataArgs) -> anyhow::Result<()> {

@@ -113,7 +113,7 @@ impl Default for RunOptions {
 }
 
 /// What one epoch did.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EpochStats {
     pub epoch: usize,
     pub train_loss: f64,

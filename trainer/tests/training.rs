@@ -164,6 +164,50 @@ fn every_committed_model_reproduces_its_card_on_the_fixture() {
     assert!(checked >= 1);
 }
 
+/// A card records exactly what `report::measure` found.
+#[test]
+fn a_card_records_its_measurements() {
+    let card = seed_card();
+    let model = weights::load(&seed_weights(), &card.config(), &cpu()).unwrap();
+    let fixture = common::fixture();
+    let m = trainer::report::measure(&model, &fixture, false, Some(fixture.clone()), &cpu());
+    let mut recorded = ModelCard::default();
+    recorded.record(&m);
+    assert_eq!(recorded.test_correct, m.test.correct);
+    assert_eq!(Some(recorded.test_correct), recorded.fixture_correct);
+    assert_eq!(recorded.test_total, 1000);
+    assert!((recorded.test_accuracy - m.test.correct as f64 / 1000.0).abs() < 1e-12);
+    let diagonal: u32 = (0..10).map(|d| recorded.confusion[d][d]).sum();
+    assert_eq!(diagonal as usize, recorded.test_correct);
+    assert_eq!(recorded.style_total, Some(1000));
+    assert_eq!(recorded.styles.as_ref().map(Vec::len), Some(10));
+    assert_eq!(recorded.drawn_correct, Some(m.drawn.correct));
+    assert_eq!(recorded.unsure_below, Some(m.unsure.below));
+    // The committed card's style scores do not depend on the test set.
+    assert_eq!(recorded.styles, card.styles);
+}
+
+/// Measuring a committed model again reproduces every figure of its card.
+#[test]
+#[ignore = "needs the full MNIST in $MNIST_DIR or data/mnist"]
+fn committed_cards_reproduce_in_full() {
+    let dir = common::full_data();
+    let all = mnist::load_all(&dir).unwrap();
+    let test = all.select(&trainer::split::article_split().test);
+    for name in ["seed", "web"] {
+        let root = common::repo_root().join("model");
+        let card = ModelCard::load(&root.join(format!("{name}.json"))).unwrap();
+        let bytes = std::fs::read(root.join(&card.weights_file)).unwrap();
+        let model = weights::load(&bytes, &card.config(), &cpu()).unwrap();
+        let fixture = common::fixture();
+        let m =
+            trainer::report::measure(&model, &test, card.normalized_input, Some(fixture), &cpu());
+        let mut again = card.clone();
+        again.record(&m);
+        assert_eq!(again, card, "{name}: re-measured card differs");
+    }
+}
+
 #[test]
 #[ignore = "needs the full MNIST in $MNIST_DIR or data/mnist"]
 fn committed_weights_reproduce_the_card_on_the_full_test_split() {
@@ -241,12 +285,9 @@ fn weights_round_trip_through_f16_and_f32() {
         "f16 weights should differ from f32 ones somewhere"
     );
     assert!(worst < 1e-2, "f16 rounding moved a probability by {worst}");
-    // A round trip of the stored f32 weights is exact.
+    // A round trip of the stored f32 weights is exact: the same bytes, so the same values.
     let again = weights::load(&f32_bytes, &config, &cpu()).unwrap();
-    assert_eq!(
-        weights::to_bytes(again, Precision::F32).unwrap().len(),
-        f32_bytes.len()
-    );
+    assert_eq!(weights::to_bytes(again, Precision::F32).unwrap(), f32_bytes);
 }
 
 /// int8 storage is about a quarter of f32, keeps the answers, and converts from a stored f16

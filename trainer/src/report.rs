@@ -1,0 +1,138 @@
+//! What a model card says about a stored model, measured on it: the test split, the drawn test
+//! digits, the held-out styles, the page's "unsure" threshold and the committed fixture. Both
+//! `trainer train` and `trainer store` measure through here, so their cards agree.
+
+use burn::prelude::*;
+use digits::model::Mlp;
+use sha2::{Digest, Sha256};
+
+use crate::evaluate::{Evaluation, drawn_dataset, evaluate};
+use crate::export::ModelCard;
+use crate::mnist::{self, Dataset};
+use crate::styles::{self, StyleScore};
+use crate::unsure::{self, Threshold};
+
+/// A stored model's scores.
+#[derive(Debug, Clone)]
+pub struct Measurements {
+    pub test: Evaluation,
+    pub drawn: Evaluation,
+    pub styled: Evaluation,
+    pub styles: Vec<StyleScore>,
+    pub unsure: Threshold,
+    pub fixture: Option<Evaluation>,
+}
+
+/// Measures `model` on `raw_test` (MNIST's test images as scanned; normalised here when the
+/// model takes normalised inputs), the same digits drawn as pen strokes, the held-out styles
+/// and, when given, the fixture.
+pub fn measure(
+    model: &Mlp,
+    raw_test: &Dataset,
+    normalized_input: bool,
+    fixture: Option<Dataset>,
+    device: &Device,
+) -> Measurements {
+    let prepare = |mut set: Dataset| {
+        if normalized_input {
+            set.normalize();
+        }
+        set
+    };
+    let test = evaluate(model, &prepare(raw_test.clone()), device);
+    let drawn_set = drawn_dataset(raw_test);
+    let drawn = evaluate(model, &drawn_set, device);
+    let unsure = unsure::choose(&unsure::top_probabilities(model, &drawn_set, device));
+    let (styled, styles) = styles::evaluate(model, device);
+    let fixture = fixture.map(|f| evaluate(model, &prepare(f), device));
+    Measurements {
+        test,
+        drawn,
+        styled,
+        styles,
+        unsure,
+        fixture,
+    }
+}
+
+impl ModelCard {
+    /// Writes `m` into the card's measured fields.
+    pub fn record(&mut self, m: &Measurements) {
+        self.test_correct = m.test.correct;
+        self.test_total = m.test.total;
+        self.test_accuracy = m.test.accuracy();
+        self.per_class_accuracy = m.test.per_class();
+        self.confusion = m.test.confusion;
+        self.drawn_correct = Some(m.drawn.correct);
+        self.drawn_accuracy = Some(m.drawn.accuracy());
+        self.drawn_per_class_accuracy = Some(m.drawn.per_class());
+        self.drawn_confusion = Some(m.drawn.confusion);
+        self.style_correct = Some(m.styled.correct);
+        self.style_total = Some(m.styled.total);
+        self.styles = Some(m.styles.clone());
+        self.unsure_below = Some(m.unsure.below);
+        self.unsure_hedged_right = Some(m.unsure.hedged_right);
+        self.unsure_flagged_wrong = Some(m.unsure.flagged_wrong);
+        self.fixture_correct = m.fixture.as_ref().map(|f| f.correct);
+        self.fixture_total = m.fixture.as_ref().map(|f| f.total);
+    }
+
+    /// Records the stored weights the card describes.
+    pub fn record_weights(&mut self, bytes: &[u8], precision: digits::weights::Precision) {
+        self.weights_precision = precision.to_string();
+        self.weights_bytes = bytes.len();
+        self.weights_sha256 = mnist::hex(&Sha256::digest(bytes));
+    }
+
+    /// The network the card describes.
+    pub fn config(&self) -> digits::model::MlpConfig {
+        digits::model::MlpConfig::new(self.hidden.clone()).with_dropout(self.dropout)
+    }
+}
+
+/// Prints the measurements as `train`, `store` and `evaluate` show them.
+pub fn print(m: &Measurements) {
+    let pct = |e: &Evaluation| e.accuracy() * 100.0;
+    println!(
+        "test accuracy: {}/{} = {:.2}%",
+        m.test.correct,
+        m.test.total,
+        pct(&m.test)
+    );
+    println!(
+        "drawn-digit accuracy: {}/{} = {:.2}%",
+        m.drawn.correct,
+        m.drawn.total,
+        pct(&m.drawn)
+    );
+    println!(
+        "unsure below p = {:.2}: hedges on {:.1}% of right drawn answers, flags {:.1}% of wrong ones",
+        m.unsure.below,
+        m.unsure.hedged_right * 100.0,
+        m.unsure.flagged_wrong * 100.0
+    );
+    println!(
+        "held-out styles: {}/{} = {:.1}%",
+        m.styled.correct,
+        m.styled.total,
+        pct(&m.styled)
+    );
+    let mut order: Vec<&StyleScore> = m.styles.iter().collect();
+    order.sort_by_key(|s| s.correct * 1000 / s.total.max(1));
+    for s in order {
+        let misses: Vec<String> = (0..10)
+            .filter(|&d| d != s.label as usize && s.answers[d] > 0)
+            .map(|d| format!("{d} x{}", s.answers[d]))
+            .collect();
+        println!(
+            "  {:>5.1}%  {:<46} misread as: {}",
+            s.correct as f64 * 100.0 / s.total.max(1) as f64,
+            s.style,
+            if misses.is_empty() {
+                "-".to_owned()
+            } else {
+                misses.join(", ")
+            }
+        );
+    }
+}
