@@ -20,17 +20,50 @@ pub struct MlpConfig {
     pub dropout: f64,
 }
 
+/// A shipped model's network: its name (`?model=`, `model/<name>.*`, `trainer --preset`), what
+/// the page's picker calls it, and its shape. The one table of presets: the page's embedded
+/// models and the trainer's recipes are looked up here by name.
+#[derive(Debug, PartialEq)]
+pub struct Architecture {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hidden: &'static [usize],
+    pub dropout: f64,
+}
+
+/// Every preset; the first is the page's default.
+pub const ARCHITECTURES: &[Architecture] = &[
+    Architecture {
+        name: "web",
+        label: "Robust MLP (784-256-128-10)",
+        hidden: &[256, 128],
+        dropout: 0.1,
+    },
+    Architecture {
+        name: "seed",
+        label: "Article MLP (784-100-100-10)",
+        hidden: &[100, 100],
+        dropout: 0.1,
+    },
+];
+
+impl Architecture {
+    /// The preset called `name`.
+    pub fn find(name: &str) -> Option<&'static Architecture> {
+        ARCHITECTURES.iter().find(|a| a.name == name)
+    }
+
+    /// The preset called `name`, which the code itself names (so it exists).
+    pub fn named(name: &str) -> &'static Architecture {
+        Self::find(name).unwrap_or_else(|| panic!("no preset called {name:?}"))
+    }
+
+    pub fn config(&self) -> MlpConfig {
+        MlpConfig::new(self.hidden.to_vec()).with_dropout(self.dropout)
+    }
+}
+
 impl MlpConfig {
-    /// The article's network: 784-100-100-10 with dropout 0.1.
-    pub fn seed() -> Self {
-        Self::new(vec![100, 100])
-    }
-
-    /// The page's default network: 784-256-128-10 with dropout 0.1.
-    pub fn web() -> Self {
-        Self::new(vec![256, 128]).with_dropout(0.1)
-    }
-
     /// Builds the network with freshly initialised weights (PyTorch's default bounds).
     pub fn init(&self, device: &Device) -> Mlp {
         let mut widths = Vec::with_capacity(self.hidden.len() + 2);
@@ -149,7 +182,7 @@ mod tests {
     #[test]
     fn seed_network_has_the_articles_parameter_count() {
         // 784*100+100 + 100*100+100 + 100*10+10
-        assert_eq!(MlpConfig::seed().num_params(), 89_610);
+        assert_eq!(Architecture::named("seed").config().num_params(), 89_610);
     }
 
     #[test]
@@ -187,7 +220,7 @@ mod tests {
     #[allow(deprecated)]
     fn forward_gives_one_logit_row_per_image() {
         let device = Device::ndarray();
-        let model = MlpConfig::seed().init(&device);
+        let model = Architecture::named("seed").config().init(&device);
         assert_eq!(model.hidden_widths(), vec![100, 100]);
         let x = Tensor::<2>::zeros([3, INPUT_SIZE], &device);
         let p = model.probabilities(x);

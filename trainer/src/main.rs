@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use burn::prelude::*;
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use digits::model::Mlp;
 use digits::weights;
@@ -14,7 +15,7 @@ use trainer::export::{ModelCard, Paths};
 use trainer::files::write_atomic;
 use trainer::mnist::{self, Dataset};
 use trainer::split::{Split, article_split};
-use trainer::train::{Hyper, RunOptions, train};
+use trainer::train::{Hyper, RECIPES, RunOptions, train};
 use trainer::{fetch, idx, in_workspace, plots, report, terminal};
 
 /// Where the committed test-split fixture lives, relative to the workspace root.
@@ -103,8 +104,8 @@ struct DataArgs {
 #[derive(clap::Args)]
 struct ModelArgs {
     /// Which exported model to use.
-    #[arg(long, value_enum, default_value_t = Preset::Seed)]
-    preset: Preset,
+    #[arg(long, default_value = "seed", value_parser = preset_parser())]
+    preset: String,
     /// Folder holding <preset>.bpk and .json [default: the workspace's model/].
     #[arg(long)]
     model_dir: Option<PathBuf>,
@@ -118,28 +119,26 @@ impl ModelArgs {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Preset {
-    /// The article's recipe, exactly.
-    Seed,
-    /// The page's default: a wider MLP trained on canvas-like distortions.
-    Web,
+/// `--preset`: any name in the recipe table, with its one-line description in `--help`.
+fn preset_parser() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        RECIPES
+            .iter()
+            .map(|r| PossibleValue::new(r.name).help(r.about)),
+    )
 }
 
-impl Preset {
-    fn name(self) -> &'static str {
-        match self {
-            Preset::Seed => "seed",
-            Preset::Web => "web",
-        }
-    }
+/// A flag's help, with its value under each preset: "... [seed: 100,100; web: 256,128]".
+fn per_preset(what: &str, value: impl Fn(&Hyper) -> String) -> String {
+    let values: Vec<String> = RECIPES
+        .iter()
+        .map(|r| format!("{}: {}", r.name, value(&Hyper::named(r.name))))
+        .collect();
+    format!("{what} [{}]", values.join("; "))
+}
 
-    fn hyper(self) -> Hyper {
-        match self {
-            Preset::Seed => Hyper::seed_preset(),
-            Preset::Web => Hyper::web_preset(),
-        }
-    }
+fn list<T: std::fmt::Display>(xs: &[T]) -> String {
+    xs.iter().map(T::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -172,36 +171,34 @@ enum Backend {
 
 #[derive(clap::Args)]
 struct TrainArgs {
-    #[arg(long, value_enum, default_value_t = Preset::Seed)]
-    preset: Preset,
+    /// The recipe and network to start from; every flag below overrides one of its values.
+    #[arg(long, default_value = "seed", value_parser = preset_parser())]
+    preset: String,
     #[command(flatten)]
     data: DataArgs,
-    /// Hidden layer widths, comma separated [preset: 100,100].
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', help = per_preset("Hidden layer widths, comma separated", |h| list(&h.hidden)))]
     hidden: Option<Vec<usize>>,
-    /// Dropout probability [preset: 0.1].
-    #[arg(long)]
+    #[arg(long, help = per_preset("Dropout probability", |h| h.dropout.to_string()))]
     dropout: Option<f64>,
-    /// Adam learning rate [preset: 0.01].
-    #[arg(long)]
+    #[arg(long, help = per_preset("Adam learning rate", |h| h.lr.to_string()))]
     lr: Option<f64>,
-    /// Mini-batch size [preset: 32].
-    #[arg(long)]
+    #[arg(long, help = per_preset("Mini-batch size", |h| h.batch_size.to_string()))]
     batch_size: Option<usize>,
-    /// Passes over the training split [preset: 10].
-    #[arg(long)]
+    #[arg(long, help = per_preset("Passes over the training split", |h| h.epochs.to_string()))]
     epochs: Option<usize>,
-    /// Seed for initialisation, dropout and shuffling [preset: 1].
-    #[arg(long)]
+    #[arg(long, help = per_preset("Seed for initialisation, dropout and shuffling", |h| h.seed.to_string()))]
     seed: Option<u64>,
-    /// Adam's epsilon [preset: 1e-8, PyTorch's default].
-    #[arg(long)]
+    #[arg(long, help = per_preset("Adam's epsilon", |h| h.adam_epsilon.to_string()))]
     adam_epsilon: Option<f32>,
-    /// Decay the learning rate exponentially to this value by the last epoch.
-    #[arg(long)]
+    #[arg(long, help = per_preset(
+        "Decay the learning rate exponentially to this value by the last epoch",
+        |h| h.lr_final.map_or("off".into(), |v| v.to_string()),
+    ))]
     lr_final: Option<f64>,
-    /// Distort the training images each epoch [preset web: on].
-    #[arg(long)]
+    #[arg(long, help = per_preset(
+        "Distort (and style-edit) the training images each epoch",
+        |h| h.augment.to_string(),
+    ))]
     augment: Option<bool>,
     /// Train on only the first N images of the training split (quick experiments).
     #[arg(long)]
@@ -275,7 +272,7 @@ fn device(backend: Backend) -> anyhow::Result<Device> {
 }
 
 fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
-    let mut hyper = args.preset.hyper();
+    let mut hyper = Hyper::named(&args.preset);
     if let Some(v) = args.hidden {
         hyper.hidden = v;
     }
@@ -286,7 +283,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     if args.lr_final.is_some() {
         hyper.lr_final = args.lr_final;
     }
-    let name = args.name.unwrap_or_else(|| args.preset.name().to_owned());
+    let name = args.name.unwrap_or_else(|| args.preset.clone());
 
     let (all, split, dir) = load_split(&args.data)?;
     let mut train_idx = split.train.clone();
@@ -441,7 +438,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
 
 /// The saved model of a preset, built from its card's architecture.
 fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCard)> {
-    let paths = Paths::new(&args.dir(), args.preset.name());
+    let paths = Paths::new(&args.dir(), &args.preset);
     let card =
         ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
     let bytes = std::fs::read(&paths.weights)
@@ -453,7 +450,7 @@ fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCa
 
 fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
-    let paths = Paths::new(&model_args.dir(), model_args.preset.name());
+    let paths = Paths::new(&model_args.dir(), &model_args.preset);
     let card =
         ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
     let bytes = std::fs::read(&paths.weights)
@@ -542,7 +539,7 @@ fn cmd_store(
     max_loss: f64,
 ) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
-    let paths = Paths::new(&model_args.dir(), model_args.preset.name());
+    let paths = Paths::new(&model_args.dir(), &model_args.preset);
     let (_, old_card) = load_model(model_args, &device)?;
     let old = std::fs::read(&paths.weights)
         .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
@@ -551,7 +548,7 @@ fn cmd_store(
     let model = weights::load(&bytes, &old_card.config(), &device)?;
     println!(
         "{}: {} -> {precision}, {} -> {} bytes",
-        model_args.preset.name(),
+        &model_args.preset,
         old_card.weights_precision,
         old.len(),
         bytes.len()

@@ -53,7 +53,7 @@ fn a_short_run_lands_far_above_chance() {
     let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     let hyper = Hyper {
         epochs: 3,
-        ..Hyper::seed_preset()
+        ..Hyper::named("seed")
     };
     let mut epochs_seen = 0;
     let (model, history) = train(
@@ -86,7 +86,7 @@ fn same_seed_same_model() {
         let hyper = Hyper {
             epochs: 1,
             seed,
-            ..Hyper::seed_preset()
+            ..Hyper::named("seed")
         };
         let (m, _) = train(
             &hyper,
@@ -328,9 +328,19 @@ fn mismatched_or_damaged_weights_are_clear_errors() {
     let err = weights::load(&bytes, &other, &cpu()).unwrap_err();
     assert!(matches!(err, WeightsError::Mismatch { .. }), "{err}");
     assert!(err.to_string().contains("784-64-10"), "{err}");
-    let err = weights::load(&bytes[..1000], &MlpConfig::seed(), &cpu()).unwrap_err();
+    let err = weights::load(
+        &bytes[..1000],
+        &digits::model::Architecture::named("seed").config(),
+        &cpu(),
+    )
+    .unwrap_err();
     assert!(matches!(err, WeightsError::Decode(_)), "{err}");
-    let err = weights::load(b"not a model", &MlpConfig::seed(), &cpu()).unwrap_err();
+    let err = weights::load(
+        b"not a model",
+        &digits::model::Architecture::named("seed").config(),
+        &cpu(),
+    )
+    .unwrap_err();
     assert!(matches!(err, WeightsError::Decode(_)), "{err}");
 }
 
