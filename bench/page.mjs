@@ -133,7 +133,7 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
     // The page's own paths: the CPU in this thread, WebGPU in its worker.
     let rec;
     if (backend === 'cpu') {
-      rec = await mod.Recognizer.create('', 'cpu');
+      rec = await mod.Recognizer.create('', mod.Backend.Cpu);
     } else {
       const engine = await import('./www/engine.js');
       const name = JSON.parse(mod.models())[0].name;
@@ -163,7 +163,7 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
       times.push(performance.now() - t);
       prep.push(t1 - t);
     }
-    return { backend: rec.backend, times, prep, mem0, mem1: wasm.memory.buffer.byteLength };
+    return { backend: rec.backend === mod.Backend.WebGpu ? 'WebGPU' : 'CPU', times, prep, mem0, mem1: wasm.memory.buffer.byteLength };
   }, { backend, n: backend === 'cpu' ? 10000 : 400 });
   const first = r.times.slice(0, 200);
   console.log(`${label}: start-up (navigation to data-ready, localhost) median ${median(starts)} ms of ${starts.join(', ')}`);

@@ -3,7 +3,7 @@
 
 import { Pad } from './pad.js';
 import { View } from './view.js';
-import { start, webgpu, message, WEBGPU_FILES } from './engine.js';
+import { start, webgpu, message, reasons, backendLabel, Backend, WEBGPU_FILES } from './engine.js';
 import { keepOffline, keepFiles } from './offline.js';
 
 const params = new URLSearchParams(location.search);
@@ -52,11 +52,11 @@ async function predict() {
 /** A failed prediction on WebGPU (lost device, driver error) moves the page to the CPU. */
 async function recover(e) {
   const { rec } = engine;
-  if (rec.backend !== 'WebGPU') {
+  if (rec.backend !== Backend.WebGpu) {
     showError(`Prediction failed: ${message(e)}`);
     return;
   }
-  const why = `WebGPU failed during inference (${message(e)})`;
+  const why = reasons.failed('during inference', e);
   console.warn(`Falling back to the CPU: ${why}`);
   rec.close();
   try {
@@ -71,7 +71,7 @@ async function recover(e) {
 
 /** A CPU recognizer in this thread for `model`: the page's own one when it already has it. */
 function cpuFor(model) {
-  return engine.cpu.model === model ? engine.cpu : engine.mod.Recognizer.create(model, 'cpu');
+  return engine.cpu.model === model ? engine.cpu : engine.mod.Recognizer.create(model, Backend.Cpu);
 }
 
 function showError(text) {
@@ -83,8 +83,8 @@ function showError(text) {
 
 function showStatus() {
   const { rec, why } = engine;
-  $('backend').textContent = rec.backend;
-  $('reason').textContent = rec.backend === 'CPU' ? `(${why || rec.reason || 'no WebGPU'})` : '';
+  $('backend').textContent = backendLabel(rec.backend);
+  $('reason').textContent = rec.backend === Backend.Cpu ? `(${why || 'no WebGPU'})` : '';
   const card = JSON.parse(rec.card);
   view.setUnsureBelow(typeof card.unsure_below === 'number' ? card.unsure_below : 0);
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
@@ -112,22 +112,23 @@ function fillModels(mod) {
     try {
       // On the CPU (for now or for good) stay there and keep the reason; WebGPU stays WebGPU.
       const before = engine.rec;
-      let why = before.backend === 'CPU' ? engine.why || before.reason : null;
+      let why = before.backend === Backend.Cpu ? engine.why : null;
       let rec;
-      if (before.backend === 'CPU') {
+      if (before.backend === Backend.Cpu) {
         rec = await cpuFor(name);
       } else {
-        rec = await before.load(name, backendPref).catch((e) => ({ backend: 'CPU', reason: `WebGPU failed on model ${name} (${message(e)})` }));
-        if (rec.backend !== 'WebGPU') {
+        try {
+          rec = await before.load(name);
+        } catch (e) {
           // WebGPU gave up on this model: back to this thread's CPU.
           before.close();
-          why = rec.reason;
+          why = reasons.failed(`on model ${name}`, e);
           rec = await cpuFor(name);
         }
       }
       // The WebGPU check may have finished meanwhile, on this model already.
       if (engine.rec !== before) return;
-      engine = { ...engine, rec, cpu: rec.backend === 'CPU' ? rec : engine.cpu, why };
+      engine = { ...engine, rec, cpu: rec.backend === Backend.Cpu ? rec : engine.cpu, why };
       showStatus();
       schedule();
     } catch (e) {
@@ -181,7 +182,7 @@ async function main() {
   performance.mark('digits:backend-settled');
   // Only now: caching the site for offline use must not compete with the first load.
   await keepOffline(offerUpdate);
-  if (engine.rec.backend === 'WebGPU') keepFiles(WEBGPU_FILES);
+  if (engine.rec.backend === Backend.WebGpu) keepFiles(WEBGPU_FILES);
 }
 
 /** Shows the "new version" bar; its button lets the waiting build take over (the page reloads). */

@@ -13,6 +13,29 @@ export function message(e) {
 }
 
 /**
+ * Where a recognizer runs: the wasm's own `Backend` enum (`Backend.Cpu`, `Backend.WebGpu`; the
+ * same values in both modules), set once the first module is up. This file decides which
+ * backend the page uses and when it falls back; the wasm only loads what it is asked for.
+ */
+export let Backend = null;
+
+/** What the page shows for a backend. */
+export function backendLabel(backend) {
+  return backend === Backend.WebGpu ? 'WebGPU' : 'CPU';
+}
+
+/** Why the page runs on the CPU: every text the page shows for it is made here. */
+export const reasons = {
+  forced: () => 'forced with ?backend=cpu',
+  checking: () => 'checking for WebGPU\u2026',
+  /** WebGPU cannot be used here; `pref` "webgpu" means it was asked for. */
+  unavailable: (cause, pref) => (pref === 'webgpu' ? `WebGPU was requested but failed: ${cause}` : cause),
+  startFailed: (e) => `WebGPU failed while starting (${message(e)})`,
+  /** WebGPU worked, then failed: `when` is "during inference", "on model seed"... */
+  failed: (when, e) => `WebGPU failed ${when} (${message(e)})`,
+};
+
+/**
  * Starts on the CPU, which is ready in milliseconds, so the page can take drawings at once.
  * `cpu` is the CPU recognizer to come back to; `pending` says whether WebGPU is still to be
  * tried (see webgpu()).
@@ -22,40 +45,44 @@ export async function start(model, backend) {
   const mod = await import('../pkg/digits.js');
   performance.mark('digits:glue-loaded');
   await mod.default({ module_or_path: new URL('../pkg/digits_bg.wasm', import.meta.url) });
+  Backend = mod.Backend;
   performance.mark('digits:wasm-ready');
-  const rec = await mod.Recognizer.create(model, 'cpu');
+  const rec = await mod.Recognizer.create(model, Backend.Cpu);
   performance.mark('digits:cpu-ready');
   const pending = backend !== 'cpu';
-  return { mod, rec, cpu: rec, why: pending ? 'checking for WebGPU\u2026' : null, pending };
+  return { mod, rec, cpu: rec, why: pending ? reasons.checking() : reasons.forced(), pending };
 }
 
 /**
  * A recognizer on WebGPU, in the worker, for the model `currentModel()` names by the time it is
- * ready, or why there is none. `backend` is "auto" or "webgpu" (then a failure says it was asked
- * for). WebGPU is used only when its warm-up answer matches the CPU's (checked in the wasm).
+ * ready, or why there is none. `backend` is the page's preference, "auto" or "webgpu" (then a
+ * failure says it was asked for). WebGPU is used only when its warm-up answer matches the
+ * CPU's (checked in the wasm).
  * @returns {Promise<{rec: WorkerRecognizer} | {why: string}>}
  */
 export async function webgpu(backend, currentModel) {
-  const asked = (why) => (backend === 'webgpu' ? `WebGPU was requested but failed: ${why}` : why);
+  const unavailable = (cause) => ({ why: reasons.unavailable(cause, backend) });
   // No worker at all (and nothing downloaded) where the page itself sees no WebGPU.
-  if (!navigator.gpu) return { why: asked('this browser has no WebGPU: navigator.gpu is missing') };
+  if (!navigator.gpu) return unavailable('this browser has no WebGPU: navigator.gpu is missing');
   const worker = new GpuWorker();
+  let rec;
   try {
     const { why } = await worker.call('init');
     if (why) {
       worker.terminate();
-      return { why: asked(why) };
+      return unavailable(why);
     }
-    let rec = await WorkerRecognizer.load(worker, currentModel(), backend);
-    while (rec.backend === 'WebGPU' && rec.model !== currentModel()) {
-      rec = await rec.load(currentModel(), 'webgpu');
-    }
-    if (rec.backend === 'WebGPU') return { rec };
-    worker.terminate();
-    return { why: rec.reason || 'WebGPU is not available' };
   } catch (e) {
     worker.terminate();
-    return { why: `WebGPU failed while starting (${message(e)})` };
+    return { why: reasons.startFailed(e) };
+  }
+  try {
+    rec = await WorkerRecognizer.load(worker, currentModel());
+    while (rec.model !== currentModel()) rec = await rec.load(currentModel());
+    return { rec };
+  } catch (e) {
+    worker.terminate();
+    return unavailable(message(e));
   }
 }
 
@@ -99,23 +126,23 @@ class GpuWorker {
   }
 }
 
-/** A recognizer in the worker, with the face of the wasm `Recognizer` the page uses. */
+/** A recognizer on WebGPU in the worker, with the face of the wasm `Recognizer` the page uses. */
 class WorkerRecognizer {
-  constructor(worker, { backend, reason, model, card }) {
+  constructor(worker, { model, card }) {
     this.worker = worker;
-    this.backend = backend;
-    this.reason = reason;
+    this.backend = Backend.WebGpu;
     this.model = model;
     this.card = card;
   }
 
-  static async load(worker, model, backend) {
-    return new WorkerRecognizer(worker, await worker.call('load', { model, backend }));
+  /** Loads `model` on WebGPU in `worker`; rejects with the reason when it cannot. */
+  static async load(worker, model) {
+    return new WorkerRecognizer(worker, await worker.call('load', { model }));
   }
 
   /** The same worker, now with model `model`. */
-  load(model, backend) {
-    return WorkerRecognizer.load(this.worker, model, backend);
+  load(model) {
+    return WorkerRecognizer.load(this.worker, model);
   }
 
   /** Resolves to the ten class probabilities (a Float32Array) for a 28x28 image. */

@@ -4,7 +4,7 @@
 // The WebGPU module (burn-wgpu and cubecl: most of the app's code) is fetched here, and only
 // once this worker has been given an adapter: a browser without WebGPU never downloads it.
 
-let Recognizer = null;
+let mod = null;
 let rec = null;
 
 const ops = {
@@ -13,18 +13,18 @@ const ops = {
     if (!self.navigator.gpu) return { why: 'this browser has no WebGPU: navigator.gpu is missing' };
     const adapter = await self.navigator.gpu.requestAdapter();
     if (!adapter) return { why: 'no WebGPU adapter: navigator.gpu.requestAdapter() gave none' };
-    const mod = await import('../pkg/digits_webgpu.js');
-    await mod.default({ module_or_path: new URL('../pkg/digits_webgpu_bg.wasm', import.meta.url) });
-    Recognizer = mod.Recognizer;
+    const next = await import('../pkg/digits_webgpu.js');
+    await next.default({ module_or_path: new URL('../pkg/digits_webgpu_bg.wasm', import.meta.url) });
+    mod = next;
     return { ready: true };
   },
-  /** Loads `model` on `backend` ("auto" or "webgpu"; the wasm falls back to the CPU, with why). */
-  async load({ model, backend }) {
-    if (!Recognizer) throw new Error('the WebGPU module is not loaded');
-    const next = await Recognizer.create(model, backend);
+  /** Loads `model` on WebGPU; rejects with the reason when it cannot (the page decides what then). */
+  async load({ model }) {
+    if (!mod) throw new Error('the WebGPU module is not loaded');
+    const next = await mod.Recognizer.create(model, mod.Backend.WebGpu);
     rec?.free();
     rec = next;
-    return { backend: rec.backend, reason: rec.reason ?? null, model: rec.model, card: rec.card };
+    return { model: rec.model, card: rec.card };
   },
   async classify({ image }) {
     if (!rec) throw new Error('no model loaded in the WebGPU worker');
