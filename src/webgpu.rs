@@ -44,7 +44,7 @@ pub(crate) async fn classifier(preset: &Preset, cpu: &Classifier) -> Result<Clas
     run_static_constructors();
     let device = webgpu_device().await?;
     let gpu =
-        Classifier::new(preset.weights, &(preset.config)(), device).map_err(|e| e.to_string())?;
+        Classifier::new(preset.weights, &preset.config(), device).map_err(|e| e.to_string())?;
     let probe = warm_up_image();
     let want = cpu.probabilities(&probe).await?;
     let got = gpu.probabilities(&probe).await?;
