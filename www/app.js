@@ -92,6 +92,7 @@ function showStatus() {
   const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
   let acc = `${pct(card.test_accuracy)} on ${thousands(card.test_total)} MNIST test images`;
   if (typeof card.drawn_accuracy === 'number') acc += `, ${pct(card.drawn_accuracy)} on drawn digits`;
+  if (card.style_total) acc += `, ${pct(card.style_correct / card.style_total)} on other ways of writing them`;
   $('accuracy').textContent = acc;
   $('model').value = rec.model;
 }

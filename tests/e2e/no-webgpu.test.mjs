@@ -81,6 +81,9 @@ describe('models', () => {
       const switched = await h.actAndSettle(page, () => page.selectOption('[data-testid="model"]', 'web'));
       assert.equal(new URL(page.url()).searchParams.get('model'), 'web', 'the URL names the new model');
       assert.notEqual(switched.accuracy, seedAccuracy, 'the accuracy line is the new model\'s');
+      for (const line of [seedAccuracy, switched.accuracy]) {
+        assert.match(line, /^[\d.]+% on 17,500 MNIST test images, [\d.]+% on drawn digits, [\d.]+% on other ways of writing them$/);
+      }
       h.assertPrediction(switched, 'the same 7 on web');
       assert.equal(switched.prediction, '7');
       assert.notDeepEqual(switched.probs, seven.probs, 'the drawing was read again by the new model');
