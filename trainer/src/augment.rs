@@ -32,7 +32,7 @@ impl Default for AugmentConfig {
             shift: 2.0,
             elastic_alpha: 34.0,
             elastic_sigma: 4.0,
-            style_edit_rate: 0.4,
+            style_edit_rate: 0.3,
         }
     }
 }
