@@ -3,7 +3,6 @@
 
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp, NUM_CLASSES};
-use digits::preprocess::SIDE;
 
 use crate::batch::Batcher;
 use crate::mnist::Dataset;
@@ -86,15 +85,7 @@ pub fn drawn_dataset(test: &Dataset) -> Dataset {
             });
         }
     });
-    Dataset {
-        images: crate::idx::Images {
-            count: n,
-            rows: SIDE,
-            cols: SIDE,
-            pixels,
-        },
-        labels: test.labels.clone(),
-    }
+    Dataset::from_pixels(pixels, test.labels.clone())
 }
 
 /// Accuracy of `model` on the test digits redrawn as pen strokes.

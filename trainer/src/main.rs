@@ -437,12 +437,18 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
 }
 
 /// The saved model of a preset, built from its card's architecture.
-fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCard)> {
+/// A saved preset's card and stored weights, read from the model folder.
+fn load_stored(args: &ModelArgs) -> anyhow::Result<(ModelCard, Vec<u8>, Paths)> {
     let paths = Paths::new(&args.dir(), &args.preset);
     let card =
         ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
     let bytes = std::fs::read(&paths.weights)
         .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
+    Ok((card, bytes, paths))
+}
+
+fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCard)> {
+    let (card, bytes, paths) = load_stored(args)?;
     let model = weights::load(&bytes, &card.config(), device)
         .with_context(|| format!("{}", paths.weights.display()))?;
     Ok((model, card))
@@ -450,14 +456,9 @@ fn load_model(args: &ModelArgs, device: &Device) -> anyhow::Result<(Mlp, ModelCa
 
 fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
-    let paths = Paths::new(&model_args.dir(), &model_args.preset);
-    let card =
-        ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
-    let bytes = std::fs::read(&paths.weights)
-        .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
-    let config = card.config();
+    let (card, bytes, paths) = load_stored(model_args)?;
     // The page's own classifier: the same scaling, softmax and argmax.
-    let classifier = digits::classifier::Classifier::new(&bytes, &config, device)
+    let classifier = digits::classifier::Classifier::new(&bytes, &card.config(), device)
         .with_context(|| format!("{}", paths.weights.display()))?;
     let (all, split, _) = load_split(data)?;
     let Some(&image_index) = split.test.get(index) else {
@@ -539,10 +540,7 @@ fn cmd_store(
     max_loss: f64,
 ) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
-    let paths = Paths::new(&model_args.dir(), &model_args.preset);
-    let (_, old_card) = load_model(model_args, &device)?;
-    let old = std::fs::read(&paths.weights)
-        .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
+    let (old_card, old, paths) = load_stored(model_args)?;
     let bytes = weights::convert(&old, precision)
         .with_context(|| format!("{}", paths.weights.display()))?;
     let model = weights::load(&bytes, &old_card.config(), &device)?;

@@ -44,6 +44,21 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// 28x28 images, given as `labels.len()` images of stored (byte) pixels one after another.
+    pub fn from_pixels(pixels: Vec<u8>, labels: Vec<u8>) -> Self {
+        let side = digits::preprocess::SIDE;
+        debug_assert_eq!(pixels.len(), labels.len() * side * side);
+        Dataset {
+            images: Images {
+                count: labels.len(),
+                rows: side,
+                cols: side,
+                pixels,
+            },
+            labels,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.labels.len()
     }

@@ -319,15 +319,7 @@ pub fn dataset() -> crate::mnist::Dataset {
             .unwrap_or([0.0; INPUT_SIZE]);
         pixels.extend(img.iter().map(|&v| byte(v)));
     }
-    crate::mnist::Dataset {
-        images: crate::idx::Images {
-            count: drawings.len(),
-            rows: digits::preprocess::SIDE,
-            cols: digits::preprocess::SIDE,
-            pixels,
-        },
-        labels: drawings.iter().map(|d| d.label).collect(),
-    }
+    crate::mnist::Dataset::from_pixels(pixels, drawings.iter().map(|d| d.label).collect())
 }
 
 /// A model's score on one style.

@@ -7,7 +7,6 @@ mod common;
 use burn::prelude::*;
 use burn::tensor::DeviceKind;
 use digits::classifier::{Classifier, top};
-use digits::model::MlpConfig;
 use trainer::export::ModelCard;
 
 #[test]
@@ -15,7 +14,7 @@ use trainer::export::ModelCard;
 fn wgpu_matches_ndarray_on_the_fixture() {
     let root = common::repo_root();
     let card = ModelCard::load(&root.join("model/seed.json")).unwrap();
-    let config = MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout);
+    let config = card.config();
     let bytes = std::fs::read(root.join("model/seed.bpk")).unwrap();
     let fixture = common::fixture();
     let pixels = common::pixels_f32(&fixture);

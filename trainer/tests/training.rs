@@ -28,10 +28,6 @@ fn seed_weights() -> Vec<u8> {
     std::fs::read(common::repo_root().join("model/seed.bpk")).unwrap()
 }
 
-fn seed_config(card: &ModelCard) -> MlpConfig {
-    MlpConfig::new(card.hidden.clone()).with_dropout(card.dropout)
-}
-
 #[test]
 fn a_short_run_lands_far_above_chance() {
     // 3,000 training images when the full set is here; else the fixture, split 800/200.
@@ -108,7 +104,7 @@ fn same_seed_same_model() {
 #[test]
 fn committed_weights_reproduce_the_card_on_the_fixture() {
     let card = seed_card();
-    let model = weights::load(&seed_weights(), &seed_config(&card), &cpu()).unwrap();
+    let model = weights::load(&seed_weights(), &card.config(), &cpu()).unwrap();
     let eval = evaluate(&model, &common::fixture(), &cpu());
     assert!(!card.normalized_input);
     assert_eq!(Some(eval.correct), card.fixture_correct);
@@ -140,7 +136,7 @@ fn every_committed_model_reproduces_its_card_on_the_fixture() {
             "{}",
             card.preset
         );
-        let model = weights::load(&bytes, &seed_config(&card), &cpu()).unwrap();
+        let model = weights::load(&bytes, &card.config(), &cpu()).unwrap();
         let mut fixture = common::fixture();
         if card.normalized_input {
             fixture.normalize();
@@ -213,7 +209,7 @@ fn committed_cards_reproduce_in_full() {
 fn committed_weights_reproduce_the_card_on_the_full_test_split() {
     let dir = common::full_data();
     let card = seed_card();
-    let model = weights::load(&seed_weights(), &seed_config(&card), &cpu()).unwrap();
+    let model = weights::load(&seed_weights(), &card.config(), &cpu()).unwrap();
     let all = mnist::load_all(&dir).unwrap();
     let split = trainer::split::article_split();
     let eval = evaluate(&model, &all.select(&split.test), &cpu());
@@ -227,7 +223,7 @@ fn committed_weights_reproduce_the_card_on_the_full_test_split() {
 #[test]
 fn the_pages_classifier_agrees_with_the_trainers_evaluation() {
     let card = seed_card();
-    let config = seed_config(&card);
+    let config = card.config();
     let fixture = common::fixture();
     let model = weights::load(&seed_weights(), &config, &cpu()).unwrap();
     let eval = evaluate(&model, &fixture, &cpu());
