@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Assembles the static site for GitHub Pages from a finished build:
-#   index.html, sw.js, www/, pkg/ (both wasm modules, without pkg's .gitignore, which would drop
+#   index.html, sw.js, www/, pkg/ (the three wasm modules, without pkg's .gitignore, which would drop
 #   the wasm), model/*.json|*.svg
 # into OUT (default _site/). Run scripts/build.sh first.
 set -euo pipefail
@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 out="${1:-_site}"
 
-for need in index.html sw.js www pkg/digits_bg.wasm pkg/digits_webgpu_bg.wasm; do
+for need in index.html sw.js www pkg/digits_bg.wasm pkg/digits_webgpu_bg.wasm pkg/digits_learn_bg.wasm; do
   [[ -e "$need" ]] || { echo "assemble-site: $need missing (run scripts/build.sh first?)" >&2; exit 1; }
 done
 

@@ -4,17 +4,28 @@
 //! - [`model`]: the network, shared with the trainer.
 //! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect.
 //! - [`classifier`]: a model on a burn device, giving probabilities.
+//! - [`pixels`], [`distort`], [`replay`]: digits as bytes, their random distortions, and the
+//!   MNIST digits that on-device learning replays; `learn` (with the `learn` feature) is that
+//!   learning.
 //! - `web` (wasm32 only): the thin wasm-bindgen layer the page talks to; `webgpu` (wasm32 with
-//!   the `webgpu` feature) adds burn-wgpu for the page's second module.
+//!   the `webgpu` feature) adds burn-wgpu for the page's second module, `web_learn` (wasm32 with
+//!   `learn`) the fine-tuning of the third.
 
 pub mod classifier;
+pub mod distort;
+#[cfg(feature = "learn")]
+pub mod learn;
 pub mod model;
+pub mod pixels;
 pub mod preprocess;
 #[cfg(feature = "embed")]
 pub mod presets;
+pub mod replay;
 pub mod weights;
 
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod web;
+#[cfg(all(target_arch = "wasm32", feature = "embed", feature = "learn"))]
+mod web_learn;
 #[cfg(all(target_arch = "wasm32", feature = "embed", feature = "webgpu"))]
 mod webgpu;

@@ -43,9 +43,14 @@ pub struct Recognizer {
 
 #[wasm_bindgen]
 impl Recognizer {
-    /// Loads the model `model` ("web", "seed"; empty for the default) on `backend`. On WebGPU
-    /// its warm-up answer must match the CPU's; the error says why WebGPU cannot be used.
-    pub async fn create(model: String, backend: Backend) -> Result<Recognizer, JsError> {
+    /// Loads the model `model` ("web", "seed"; empty for the default) on `backend`, with its
+    /// shipped weights or with `weights` (a personal fine-tune of it). On WebGPU its warm-up
+    /// answer must match the CPU's; the error says why WebGPU cannot be used.
+    pub async fn create(
+        model: String,
+        backend: Backend,
+        weights: Option<Vec<u8>>,
+    ) -> Result<Recognizer, JsError> {
         let preset = if model.is_empty() {
             Some(&presets::ALL[0])
         } else {
@@ -56,12 +61,13 @@ impl Recognizer {
             JsError::new(&format!("unknown model {model:?}; choose one of {names:?}"))
         })?;
         let config = preset.config();
+        let bytes = weights.as_deref().unwrap_or(preset.weights);
         #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
-        let cpu = Classifier::new(preset.weights, &config, Device::ndarray())
+        let cpu = Classifier::new(bytes, &config, Device::ndarray())
             .map_err(|e| JsError::new(&format!("model {model}: {e}")))?;
         let classifier = match backend {
             Backend::Cpu => cpu,
-            Backend::WebGpu => gpu_classifier(preset, &cpu)
+            Backend::WebGpu => gpu_classifier(preset, bytes, &cpu)
                 .await
                 .map_err(|why| JsError::new(&why))?,
         };
@@ -123,12 +129,16 @@ pub fn models() -> Result<String, JsError> {
 }
 
 /// On WebGPU, if this module has it and it passes its checks; else why not.
-async fn gpu_classifier(preset: &Preset, cpu: &Classifier) -> Result<Classifier, String> {
+async fn gpu_classifier(
+    preset: &Preset,
+    weights: &[u8],
+    cpu: &Classifier,
+) -> Result<Classifier, String> {
     #[cfg(feature = "webgpu")]
-    return crate::webgpu::classifier(preset, cpu).await;
+    return crate::webgpu::classifier(preset, weights, cpu).await;
     #[cfg(not(feature = "webgpu"))]
     {
-        let _ = (preset, cpu);
+        let _ = (preset, weights, cpu);
         Err(
             "this module was built without WebGPU (the page loads the WebGPU module for that)"
                 .into(),

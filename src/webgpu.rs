@@ -39,12 +39,16 @@ thread_local! {
     static WEBGPU: RefCell<Option<Result<Device, String>>> = const { RefCell::new(None) };
 }
 
-/// A WebGPU classifier whose warm-up answer matches the CPU's, or why there is none.
-pub(crate) async fn classifier(preset: &Preset, cpu: &Classifier) -> Result<Classifier, String> {
+/// A WebGPU classifier for `preset`'s network with `weights`, whose warm-up answer matches the
+/// CPU's, or why there is none.
+pub(crate) async fn classifier(
+    preset: &Preset,
+    weights: &[u8],
+    cpu: &Classifier,
+) -> Result<Classifier, String> {
     run_static_constructors();
     let device = webgpu_device().await?;
-    let gpu =
-        Classifier::new(preset.weights, &preset.config(), device).map_err(|e| e.to_string())?;
+    let gpu = Classifier::new(weights, &preset.config(), device).map_err(|e| e.to_string())?;
     let probe = warm_up_image();
     let want = cpu.probabilities(&probe).await?;
     let got = gpu.probabilities(&probe).await?;

@@ -73,7 +73,7 @@ fn the_model_list_is_valid_json_with_cards() {
 
 #[wasm_bindgen_test]
 async fn cpu_recognizes_drawn_digits() {
-    let rec = Recognizer::create("seed".into(), Backend::Cpu)
+    let rec = Recognizer::create("seed".into(), Backend::Cpu, None)
         .await
         .unwrap();
     assert_eq!(rec.backend(), Backend::Cpu);
@@ -89,10 +89,37 @@ async fn cpu_recognizes_drawn_digits() {
 #[wasm_bindgen_test]
 async fn an_unknown_model_is_an_error() {
     assert!(
-        Recognizer::create("nope".into(), Backend::Cpu)
+        Recognizer::create("nope".into(), Backend::Cpu, None)
             .await
             .is_err()
     );
+}
+
+#[wasm_bindgen_test]
+async fn personal_weights_are_used_and_checked() {
+    let seed = digits::presets::find("seed").unwrap();
+    let web = digits::presets::find("web").unwrap();
+    // Another model's weights for the seed network: refused, saying which network it wanted.
+    let err = Recognizer::create("seed".into(), Backend::Cpu, Some(web.weights.to_vec()))
+        .await
+        .err()
+        .map(JsValue::from)
+        .expect("the web model's weights do not fit the seed network");
+    let text = js_sys::Error::from(err).message().as_string().unwrap();
+    assert!(text.contains("784-100-100-10"), "{text}");
+    // The seed weights stored again at f32: the same answers as the shipped int8 file.
+    let f32_weights =
+        digits::weights::convert(seed.weights, digits::weights::Precision::F32).unwrap();
+    let shipped = Recognizer::create("seed".into(), Backend::Cpu, None)
+        .await
+        .unwrap();
+    let personal = Recognizer::create("seed".into(), Backend::Cpu, Some(f32_weights))
+        .await
+        .unwrap();
+    let (xy, ends) = seven();
+    let a = probabilities(&shipped, xy.clone(), ends.clone()).await;
+    let b = probabilities(&personal, xy, ends).await;
+    assert_eq!(a, b);
 }
 
 /// Whether this browser must have WebGPU: scripts/test.sh names, at compile time, the browser
@@ -112,7 +139,9 @@ fn webgpu_expected() -> bool {
 
 #[wasm_bindgen_test]
 async fn webgpu_matches_the_cpu_when_available() {
-    let gpu = Recognizer::create("seed".into(), Backend::WebGpu).await;
+    // Weights handed over as a personal model's are: the path a fine-tuned model takes.
+    let weights = digits::presets::find("seed").unwrap().weights.to_vec();
+    let gpu = Recognizer::create("seed".into(), Backend::WebGpu, Some(weights)).await;
     let gpu = match gpu {
         Ok(gpu) => gpu,
         Err(why) => {
@@ -124,7 +153,7 @@ async fn webgpu_matches_the_cpu_when_available() {
         }
     };
     assert_eq!(gpu.backend(), Backend::WebGpu);
-    let cpu = Recognizer::create("seed".into(), Backend::Cpu)
+    let cpu = Recognizer::create("seed".into(), Backend::Cpu, None)
         .await
         .unwrap();
     for (xy, ends) in [seven(), zero()] {

@@ -9,7 +9,8 @@
 //   page asks for it (the "Update" button) or no tab of the old one is open, so a page never
 //   gets files of two builds.
 // - fetch: the site's files from this build's cache; `lazy` ones (the WebGPU module, which a
-//   browser without WebGPU never needs) are cached the first time they are fetched.
+//   browser without WebGPU never needs, and the learning module, which only someone who corrects
+//   an answer needs) are cached the first time they are fetched.
 /* global MANIFEST */
 
 const SCOPE = self.registration.scope;

@@ -1,23 +1,18 @@
-//! Augmentation that makes MNIST scans look like digits drawn on a canvas: random affine
-//! transforms, thicker and thinner strokes, elastic distortion (Simard et al., 2003), then the
-//! page's own 20x20-fit + centre-of-mass normalisation.
+//! Augmentation that makes MNIST scans look like digits drawn on a canvas: the shared raster
+//! distortions (`digits::distort`: stroke width, affine, elastic), then, two times in three, the
+//! digit redrawn as pen strokes (sometimes with a style edit), and the page's own 20x20-fit +
+//! centre-of-mass normalisation.
 
+use digits::distort::{DistortConfig, Distorter};
 use digits::model::INPUT_SIZE;
-use digits::preprocess::{SIDE, normalize_raster, sample};
-use rand_mt::Mt;
-
-use crate::pixels::{image_bytes, image_unit};
+use digits::pixels::image_bytes;
+use digits::preprocess::normalize_raster;
 
 /// How strong each distortion is.
 #[derive(Debug, Clone)]
 pub struct AugmentConfig {
-    pub rotate_degrees: f32,
-    pub scale: (f32, f32),
-    pub shear: f32,
-    pub shift: f32,
-    /// Elastic displacement strength and smoothness (pixels), after Simard et al.
-    pub elastic_alpha: f32,
-    pub elastic_sigma: f32,
+    /// The raster distortions, shared with the page's on-device learning.
+    pub distort: DistortConfig,
     /// Share of the digits redrawn as strokes that also get a style edit (`restyle`): a flag
     /// on a 1, a crossbar on a 7, a hook on a 9, a small top loop on an 8.
     pub style_edit_rate: f32,
@@ -26,12 +21,7 @@ pub struct AugmentConfig {
 impl Default for AugmentConfig {
     fn default() -> Self {
         Self {
-            rotate_degrees: 12.0,
-            scale: (0.85, 1.15),
-            shear: 0.25,
-            shift: 2.0,
-            elastic_alpha: 34.0,
-            elastic_sigma: 4.0,
+            distort: DistortConfig::default(),
             style_edit_rate: 0.3,
         }
     }
@@ -39,79 +29,31 @@ impl Default for AugmentConfig {
 
 /// A seeded source of distorted digits.
 pub struct Augmenter {
-    rng: Mt,
-    config: AugmentConfig,
-    kernel: Vec<f32>,
+    distorter: Distorter,
+    style_edit_rate: f32,
 }
 
 impl Augmenter {
     pub fn new(seed: u32, config: AugmentConfig) -> Self {
-        let kernel = gaussian_kernel(config.elastic_sigma);
         Self {
-            rng: Mt::new(seed),
-            config,
-            kernel,
+            distorter: Distorter::new(seed, config.distort),
+            style_edit_rate: config.style_edit_rate,
         }
-    }
-
-    fn uniform(&mut self, lo: f32, hi: f32) -> f32 {
-        lo + (hi - lo) * (self.rng.next_u32() as f32 / 4_294_967_296.0)
     }
 
     /// A distorted, normalised copy of a 28x28 digit (bytes 0-255) labelled `label`, as bytes
     /// again.
     pub fn augment(&mut self, pixels: &[u8], label: u8) -> [u8; INPUT_SIZE] {
-        let mut img = image_unit(pixels);
-        // Thicker or thinner strokes. Thinning is a half-strength erosion, and only for digits
-        // with ink to spare: a full one erases MNIST's thin strokes.
-        let ink: f32 = img.iter().sum();
-        match self.rng.next_u32() % 3 {
-            0 => img = morph(&img, f32::max),
-            1 if ink > 90.0 => {
-                let thin = morph(&img, f32::min);
-                for (v, t) in img.iter_mut().zip(thin) {
-                    *v = 0.5 * (*v + t);
-                }
-            }
-            _ => {}
-        }
-        let c = &self.config;
-        let (rot, shear, shift) = (c.rotate_degrees.to_radians(), c.shear, c.shift);
-        let (s_lo, s_hi) = c.scale;
-        let angle = self.uniform(-rot, rot);
-        let scale = self.uniform(s_lo, s_hi);
-        let aspect = self.uniform(0.9, 1.1);
-        let sh = self.uniform(-shear, shear);
-        let (tx, ty) = (self.uniform(-shift, shift), self.uniform(-shift, shift));
-        // Output -> source: inverse of rotate * shear * scale, about the centre.
-        let (sin, cos) = angle.sin_cos();
-        let (sx, sy) = (scale * aspect, scale / aspect);
-        let m = [
-            [cos * sx, (cos * sh - sin) * sy],
-            [sin * sx, (sin * sh + cos) * sy],
-        ];
-        let det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
-        let inv = [
-            [m[1][1] / det, -m[0][1] / det],
-            [-m[1][0] / det, m[0][0] / det],
-        ];
-        let (dx, dy) = (self.field(), self.field());
-        let mut out = [0.0f32; INPUT_SIZE];
-        let mid = SIDE as f32 / 2.0 - 0.5;
-        for (i, o) in out.iter_mut().enumerate() {
-            let (x, y) = ((i % SIDE) as f32 - mid - tx, (i / SIDE) as f32 - mid - ty);
-            let u = inv[0][0] * x + inv[0][1] * y + mid + dx[i];
-            let v = inv[1][0] * x + inv[1][1] * y + mid + dy[i];
-            *o = sample(&img, u, v);
-        }
+        let d = &mut self.distorter;
+        let out = d.distort(pixels);
         let bytes = image_bytes(&out);
         // Two times in three, redraw the distorted digit as pen strokes of a random width
         // through the page's own preprocessing: exactly what a drawing on the pad becomes.
-        if !self.rng.next_u32().is_multiple_of(3) {
-            let brush = self.uniform(8.0, 40.0);
+        if !d.next_u32().is_multiple_of(3) {
+            let brush = d.uniform(8.0, 40.0);
             let mut strokes = crate::trace::strokes_with_brush(&bytes, brush);
-            if self.uniform(0.0, 1.0) < self.config.style_edit_rate {
-                let mut u = |lo, hi| self.uniform(lo, hi);
+            if d.uniform(0.0, 1.0) < self.style_edit_rate {
+                let mut u = |lo, hi| d.uniform(lo, hi);
                 if let Some(edited) = crate::restyle::restyle(&strokes, label, &mut u) {
                     strokes = edited;
                 }
@@ -123,73 +65,13 @@ impl Augmenter {
         let out = normalize_raster(&out).unwrap_or(out);
         image_bytes(&out)
     }
-
-    /// A smooth random displacement field (one coordinate), in pixels.
-    fn field(&mut self) -> [f32; INPUT_SIZE] {
-        let mut f = [0.0f32; INPUT_SIZE];
-        for v in f.iter_mut() {
-            *v = self.uniform(-1.0, 1.0);
-        }
-        let f = blur(&f, &self.kernel);
-        let mut out = [0.0f32; INPUT_SIZE];
-        for (o, v) in out.iter_mut().zip(f) {
-            *o = v * self.config.elastic_alpha;
-        }
-        out
-    }
-}
-
-/// Grey-level dilation (`max`) or erosion (`min`) over the pixel and its 4 neighbours: strokes
-/// about one pixel thicker or thinner.
-fn morph(img: &[f32; INPUT_SIZE], op: fn(f32, f32) -> f32) -> [f32; INPUT_SIZE] {
-    let at = |x: i32, y: i32, own: f32| {
-        if x < 0 || y < 0 || x >= SIDE as i32 || y >= SIDE as i32 {
-            own
-        } else {
-            img[y as usize * SIDE + x as usize]
-        }
-    };
-    std::array::from_fn(|i| {
-        let (x, y) = ((i % SIDE) as i32, (i / SIDE) as i32);
-        let own = img[i];
-        [(1, 0), (-1, 0), (0, 1), (0, -1)]
-            .iter()
-            .fold(own, |acc, (dx, dy)| op(acc, at(x + dx, y + dy, own)))
-    })
-}
-
-fn gaussian_kernel(sigma: f32) -> Vec<f32> {
-    let r = (3.0 * sigma).ceil() as i32;
-    let k: Vec<f32> = (-r..=r)
-        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
-        .collect();
-    let sum: f32 = k.iter().sum();
-    k.into_iter().map(|v| v / sum).collect()
-}
-
-/// Separable Gaussian blur with zero padding.
-fn blur(f: &[f32; INPUT_SIZE], k: &[f32]) -> [f32; INPUT_SIZE] {
-    let r = (k.len() / 2) as i32;
-    let pass = |src: &[f32; INPUT_SIZE], horizontal: bool| {
-        std::array::from_fn::<f32, INPUT_SIZE, _>(|i| {
-            let (x, y) = ((i % SIDE) as i32, (i / SIDE) as i32);
-            let mut acc = 0.0;
-            for (j, w) in k.iter().enumerate() {
-                let d = j as i32 - r;
-                let (sx, sy) = if horizontal { (x + d, y) } else { (x, y + d) };
-                if sx >= 0 && sy >= 0 && sx < SIDE as i32 && sy < SIDE as i32 {
-                    acc += w * src[sy as usize * SIDE + sx as usize];
-                }
-            }
-            acc
-        })
-    };
-    pass(&pass(f, true), false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use digits::pixels::image_unit;
+    use digits::preprocess::SIDE;
 
     fn bar() -> Vec<u8> {
         let mut img = vec![0u8; INPUT_SIZE];
@@ -220,13 +102,5 @@ mod tests {
         let a = Augmenter::new(7, AugmentConfig::default()).augment(&bar(), 1);
         let b = Augmenter::new(7, AugmentConfig::default()).augment(&bar(), 1);
         assert_eq!(a, b);
-    }
-
-    #[test]
-    fn dilation_thickens_and_erosion_thins() {
-        let img = image_unit(&bar());
-        let ink = |m: &[f32; INPUT_SIZE]| m.iter().sum::<f32>();
-        assert!(ink(&morph(&img, f32::max)) > ink(&img));
-        assert!(ink(&morph(&img, f32::min)) < ink(&img));
     }
 }

@@ -6,8 +6,8 @@ use digits::model::{INPUT_SIZE, Mlp, NUM_CLASSES};
 
 use crate::batch::Batcher;
 use crate::mnist::Dataset;
-use crate::pixels::byte;
 use crate::trace::redraw;
+use digits::pixels::byte;
 
 /// Predictions of a model on labelled images.
 #[derive(Debug, Clone, PartialEq)]

@@ -84,6 +84,21 @@ enum Command {
         #[arg(long)]
         dest: Option<PathBuf>,
     },
+    /// Write the replay set the page's on-device learning mixes in and measures on
+    /// (model/replay.bin): the first digits of each class in the training and test splits.
+    Replay {
+        /// Training digits per class, replayed while learning a person's examples.
+        #[arg(long, default_value_t = 100)]
+        per_class: usize,
+        /// Test-split digits per class, to measure a fine-tune on.
+        #[arg(long, default_value_t = 50)]
+        holdout_per_class: usize,
+        /// Destination [default: the workspace's model/replay.bin].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Write the first COUNT test-split images as the gzipped IDX fixture the tests use.
     Fixture {
         #[arg(long, default_value_t = 1000)]
@@ -247,6 +262,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             fetch::fetch(&dest.unwrap_or_else(|| in_workspace("data/mnist")))
         }
         Command::Fixture { count, data } => cmd_fixture(count, &data),
+        Command::Replay {
+            per_class,
+            holdout_per_class,
+            out,
+            data,
+        } => cmd_replay(per_class, holdout_per_class, out, &data),
     }
 }
 
@@ -472,7 +493,7 @@ fn cmd_predict(index: usize, model_args: &ModelArgs, data: &DataArgs) -> anyhow:
     if card.normalized_input {
         input.normalize();
     }
-    let pixels = trainer::pixels::image_unit(input.images.image(0));
+    let pixels = digits::pixels::image_unit(input.images.image(0));
     let probs = classifier
         .probabilities_blocking(&pixels)
         .map_err(anyhow::Error::msg)?;
@@ -618,6 +639,28 @@ fn cmd_fixture(count: usize, data: &DataArgs) -> anyhow::Result<()> {
         images.display(),
         labels.display(),
         set.len()
+    );
+    Ok(())
+}
+
+fn cmd_replay(
+    per_class: usize,
+    holdout_per_class: usize,
+    out: Option<PathBuf>,
+    data: &DataArgs,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(per_class > 0, "--per-class must be at least 1");
+    let (all, split, _) = load_split(data)?;
+    let set = trainer::replay::build(&all, &split, per_class, holdout_per_class);
+    let out = out.unwrap_or_else(|| in_workspace(trainer::replay::REPLAY_FILE));
+    let bytes = set.to_bytes();
+    write_atomic(&out, &bytes)?;
+    eprintln!(
+        "wrote {} ({} training and {} held-out digits, {} bytes)",
+        out.display(),
+        set.train.len(),
+        set.holdout.len(),
+        bytes.len()
     );
     Ok(())
 }

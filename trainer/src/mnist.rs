@@ -94,7 +94,7 @@ impl Dataset {
             .pixels
             .chunks_mut(self.images.rows * self.images.cols)
         {
-            let n = crate::pixels::normalize_bytes(img);
+            let n = digits::pixels::normalize_bytes(img);
             img.copy_from_slice(&n);
         }
     }

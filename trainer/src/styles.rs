@@ -14,8 +14,8 @@ use rand_mt::Mt;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::{Evaluation, evaluate as evaluate_set};
-use crate::pixels::byte;
 use crate::trace::{BRUSH, CANVAS};
+use digits::pixels::byte;
 
 /// The set's seed: fixed, so that every model is measured on the same drawings.
 pub const SEED: u32 = 20_261_129;

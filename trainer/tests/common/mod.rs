@@ -49,6 +49,6 @@ pub fn pixels_f32(set: &Dataset) -> Vec<f32> {
     set.images
         .pixels
         .iter()
-        .map(|&p| trainer::pixels::unit(p))
+        .map(|&p| digits::pixels::unit(p))
         .collect()
 }

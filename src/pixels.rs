@@ -1,7 +1,8 @@
-//! Pixels as MNIST stores them (bytes, 0-255) and as the network takes them (f32, 0-1).
+//! Pixels as MNIST stores them (bytes, 0-255) and as the network takes them (f32, 0-1): the
+//! trainer's data sets, the replay set and the examples a person teaches the page are all bytes.
 
-use digits::model::INPUT_SIZE;
-use digits::preprocess::normalize_raster;
+use crate::model::INPUT_SIZE;
+use crate::preprocess::normalize_raster;
 
 /// A stored pixel as the network reads it.
 pub fn unit(p: u8) -> f32 {

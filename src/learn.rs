@@ -1,0 +1,269 @@
+//! Learning one person's handwriting on their device: a shipped model fine-tuned on the digits
+//! they corrected, each seen through the trainer's distortions (`distort`). Every batch also
+//! replays MNIST training digits (`replay`), with the shipped model's own answers for them as
+//! the targets (distillation, as in Li and Hoiem's "Learning without Forgetting"), so that their
+//! style is learned without unlearning everyone else's. Runs on any autodiff device; the page
+//! runs it on burn-ndarray in a worker, one step at a time so that it can show progress.
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use burn::tensor::activation::log_softmax;
+
+use crate::distort::{DistortConfig, Distorter};
+use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES};
+use crate::pixels::unit;
+use crate::replay::{Digit, ReplaySet};
+use crate::weights::{self, Precision, WeightsError};
+
+/// The most examples a fine-tune learns from; the page keeps the newest.
+pub const MAX_EXAMPLES: usize = 50;
+
+/// How a fine-tune runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TuneConfig {
+    pub steps: usize,
+    pub batch_size: usize,
+    /// How many of each batch are the person's own examples; the rest are replayed MNIST digits.
+    pub own_per_batch: usize,
+    pub lr: f64,
+    pub seed: u32,
+}
+
+impl Default for TuneConfig {
+    fn default() -> Self {
+        Self {
+            steps: 40,
+            batch_size: 32,
+            own_per_batch: 4,
+            lr: 1e-3,
+            seed: 20_261_129,
+        }
+    }
+}
+
+/// Why a fine-tune could not run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LearnError {
+    NoExamples,
+    Label(u8),
+    Weights(WeightsError),
+    NoReplay,
+    Diverged { step: usize },
+}
+
+impl std::fmt::Display for LearnError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoExamples => write!(f, "there are no examples to learn from"),
+            Self::Label(l) => write!(f, "an example is labelled {l}, not a digit 0-9"),
+            Self::Weights(e) => write!(f, "the model to fine-tune: {e}"),
+            Self::NoReplay => write!(f, "the replay set has no training digits"),
+            Self::Diverged { step } => write!(f, "the fine-tune diverged at step {step}"),
+        }
+    }
+}
+
+impl std::error::Error for LearnError {}
+
+/// Digits read right, before and after a fine-tune.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Score {
+    pub before: usize,
+    pub after: usize,
+    pub total: usize,
+}
+
+impl Score {
+    /// Accuracy points lost (negative: gained).
+    pub fn drop_points(&self) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        100.0 * (self.before as f64 - self.after as f64) / self.total as f64
+    }
+}
+
+/// A finished fine-tune: the new weights (int8, as the shipped ones) and what they score, as
+/// stored, on MNIST's held-out digits and on the person's own examples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub weights: Vec<u8>,
+    pub holdout: Score,
+    pub own: Score,
+}
+
+/// A fine-tune in progress.
+pub struct FineTune {
+    /// Taken out and put back by each optimiser step.
+    model: Option<Mlp>,
+    /// The shipped model, whose answers on the replayed digits are their targets.
+    base: Mlp,
+    optim: ModuleOptimizer,
+    config: MlpConfig,
+    tune: TuneConfig,
+    own: Vec<Digit>,
+    replay: ReplaySet,
+    distorter: Distorter,
+    device: Device,
+    step: usize,
+    holdout_before: usize,
+    own_before: usize,
+}
+
+impl FineTune {
+    /// Starts from `base` (a weights file for `config`) on `device`, which must have autodiff.
+    pub fn new(
+        base: &[u8],
+        config: &MlpConfig,
+        mut own: Vec<Digit>,
+        replay: ReplaySet,
+        tune: TuneConfig,
+        device: &Device,
+    ) -> Result<Self, LearnError> {
+        if own.is_empty() {
+            return Err(LearnError::NoExamples);
+        }
+        if let Some(d) = own.iter().find(|d| usize::from(d.label) >= NUM_CLASSES) {
+            return Err(LearnError::Label(d.label));
+        }
+        if replay.train.is_empty() {
+            return Err(LearnError::NoReplay);
+        }
+        if own.len() > MAX_EXAMPLES {
+            own.drain(..own.len() - MAX_EXAMPLES);
+        }
+        let plain = device.clone().without_autodiff();
+        let before = weights::load(base, config, &plain).map_err(LearnError::Weights)?;
+        let holdout_before = correct(&before, &replay.holdout, &plain);
+        let own_before = correct(&before, &own, &plain);
+        // No dropout: a few examples are better learned from whole, and the run then draws on
+        // no global generator, so the same examples give the same model.
+        let model = weights::load(base, &config.clone().with_dropout(0.0), device)
+            .map_err(LearnError::Weights)?
+            .train();
+        let optim = AdamConfig::new().init();
+        Ok(Self {
+            model: Some(model),
+            base: before,
+            optim,
+            config: config.clone(),
+            distorter: Distorter::new(tune.seed, DistortConfig::default()),
+            tune,
+            own,
+            replay,
+            device: device.clone(),
+            step: 0,
+            holdout_before,
+            own_before,
+        })
+    }
+
+    /// Steps taken and steps in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.step, self.tune.steps)
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.step >= self.tune.steps
+    }
+
+    /// One optimisation step on a fresh batch; returns its loss.
+    pub fn step(&mut self) -> Result<f32, LearnError> {
+        let n = self.tune.batch_size;
+        let own_n = self.tune.own_per_batch.min(n);
+        let mut pixels = Vec::with_capacity(n * INPUT_SIZE);
+        let mut targets = vec![0.0f32; n * NUM_CLASSES];
+        for i in 0..n {
+            let (set, keep_one_in) = if i < own_n {
+                (&self.own, 4)
+            } else {
+                (&self.replay.train, 2)
+            };
+            let d = &set[self.distorter.next_u32() as usize % set.len()];
+            // Most copies distorted (all the variety a few examples can give), some as they are.
+            let img = if self.distorter.next_u32().is_multiple_of(keep_one_in) {
+                d.pixels
+            } else {
+                self.distorter.distorted(&d.pixels)
+            };
+            pixels.extend(img.iter().map(|&p| unit(p)));
+            targets[i * NUM_CLASSES + usize::from(d.label)] = 1.0;
+        }
+        // The replayed digits' targets: what the shipped model says of them.
+        let replayed = pixels[own_n * INPUT_SIZE..].to_vec();
+        if !replayed.is_empty() {
+            let plain = self.device.clone().without_autodiff();
+            let x =
+                Tensor::<2>::from_data(TensorData::new(replayed, [n - own_n, INPUT_SIZE]), &plain);
+            let probs = self.base.probabilities(x).into_data();
+            for (t, p) in targets[own_n * NUM_CLASSES..]
+                .iter_mut()
+                .zip(probs.iter::<f32>())
+            {
+                *t = p;
+            }
+        }
+        let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, INPUT_SIZE]), &self.device);
+        let targets =
+            Tensor::<2>::from_data(TensorData::new(targets, [n, NUM_CLASSES]), &self.device);
+        let model = self.model.take().expect("a model between steps");
+        // Cross-entropy against the targets (one-hot for the person's digits).
+        let loss = (targets * log_softmax(model.forward(x), 1))
+            .sum_dim(1)
+            .mean()
+            .neg();
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        self.model = Some(self.optim.step(self.tune.lr, model, grads));
+        self.step += 1;
+        let value = loss.into_scalar::<f32>();
+        if !value.is_finite() {
+            return Err(LearnError::Diverged { step: self.step });
+        }
+        Ok(value)
+    }
+
+    /// Runs the remaining steps.
+    pub fn run(mut self) -> Result<Outcome, LearnError> {
+        while !self.is_done() {
+            self.step()?;
+        }
+        self.finish()
+    }
+
+    /// Stores the model as int8 and measures what was stored.
+    pub fn finish(self) -> Result<Outcome, LearnError> {
+        let model = self.model.expect("a model between steps").valid();
+        let weights = weights::to_bytes(model, Precision::Int8).map_err(LearnError::Weights)?;
+        let plain = self.device.clone().without_autodiff();
+        let after = weights::load(&weights, &self.config, &plain).map_err(LearnError::Weights)?;
+        Ok(Outcome {
+            holdout: Score {
+                before: self.holdout_before,
+                after: correct(&after, &self.replay.holdout, &plain),
+                total: self.replay.holdout.len(),
+            },
+            own: Score {
+                before: self.own_before,
+                after: correct(&after, &self.own, &plain),
+                total: self.own.len(),
+            },
+            weights,
+        })
+    }
+}
+
+/// How many of `digits` `model` reads right.
+pub fn correct(model: &Mlp, digits: &[Digit], device: &Device) -> usize {
+    if digits.is_empty() {
+        return 0;
+    }
+    let pixels: Vec<f32> = digits.iter().flat_map(|d| d.pixels.map(unit)).collect();
+    let x = Tensor::<2>::from_data(TensorData::new(pixels, [digits.len(), INPUT_SIZE]), device);
+    let predicted = model.forward(x).argmax(1).into_data();
+    predicted
+        .iter::<i64>()
+        .zip(digits)
+        .filter(|(p, d)| *p == i64::from(d.label))
+        .count()
+}
