@@ -1,20 +1,28 @@
-// Wires the pad, the recognizer and the view together. Predictions run at most once per
-// animation frame and never queue: while one runs, later changes only mark the pad dirty.
+// Wires the pad, the recognizer, the view and the personal model together. Predictions run at
+// most once per animation frame and never queue: while one runs, later changes only mark the pad
+// dirty.
 
 import { Pad } from './pad.js';
 import { View } from './view.js';
 import { start, webgpu, message, reasons, backendLabel, Backend, WEBGPU_FILES } from './engine.js';
 import { keepOffline, keepFiles } from './offline.js';
+import { Personal, LEARN_FILES, MIN_EXAMPLES } from './personal.js';
 
 const params = new URLSearchParams(location.search);
 const backendPref = ['cpu', 'webgpu'].includes(params.get('backend')) ? params.get('backend') : 'auto';
-const view = new View();
+const view = new View(teach);
 const $ = (id) => document.getElementById(id);
 
 let engine = null; // { mod, rec, cpu, why, pending }: see engine.js
 let dirty = false;
 let busy = false;
 let frame = 0;
+/** The model the page should run (the picker's choice) and each model's shipped card. */
+let wanted = '';
+const cards = new Map();
+/** The input of the prediction on show: what a correction teaches. */
+let shown = null;
+const personal = new Personal(personalChanged);
 
 const pad = new Pad($('pad'), schedule);
 
@@ -34,11 +42,13 @@ async function predict() {
     const t0 = performance.now();
     const image = engine.mod.preprocess(xy, ends, brush);
     if (!image) {
+      shown = null;
       view.empty();
       return;
     }
     const probs = await engine.rec.classify(image);
     const ms = performance.now() - t0;
+    shown = pad.isEmpty ? null : image;
     if (pad.isEmpty) view.empty();
     else view.show(probs, image, ms);
   } catch (e) {
@@ -60,7 +70,7 @@ async function recover(e) {
   console.warn(`Falling back to the CPU: ${why}`);
   rec.close();
   try {
-    const cpu = await cpuFor(rec.model);
+    const cpu = await cpuFor(rec.model, personal.weights(rec.model));
     engine = { ...engine, rec: cpu, cpu, why };
     showStatus();
     dirty = true;
@@ -69,9 +79,78 @@ async function recover(e) {
   }
 }
 
-/** A CPU recognizer in this thread for `model`: the page's own one when it already has it. */
-function cpuFor(model) {
-  return engine.cpu.model === model ? engine.cpu : engine.mod.Recognizer.create(model, Backend.Cpu);
+/** A CPU recognizer in this thread for `model` with `weights` (personal, or null for the shipped
+ * ones): the page's own one when it already has it. */
+async function cpuFor(model, weights) {
+  if (engine.cpu.model === model && engine.cpu.weights === weights) return engine.cpu;
+  const rec = await engine.mod.Recognizer.create(model, Backend.Cpu, weights ?? undefined);
+  rec.weights = weights;
+  return rec;
+}
+
+let syncing = null;
+
+/**
+ * Brings the recognizer to the wanted model with its personal weights (or the shipped ones), on
+ * the backend in use: on the CPU (for now or for good) it stays there and keeps the reason;
+ * WebGPU stays WebGPU unless it fails. One load at a time; whatever changed meanwhile (another
+ * model picked, a fine-tune finished, the WebGPU check done) is loaded next.
+ */
+function sync() {
+  // Cleared in a `finally` callback, which runs after this assignment even when there is
+  // nothing to load.
+  syncing ??= load().finally(() => {
+    syncing = null;
+  });
+  return syncing;
+}
+
+async function load() {
+  try {
+    for (;;) {
+      const model = wanted;
+      const weights = personal.weights(model);
+      const before = engine.rec;
+      if (before.model === model && before.weights === weights) return;
+      let why = before.backend === Backend.Cpu ? engine.why : null;
+      let rec;
+      if (before.backend === Backend.Cpu) {
+        rec = await cpuFor(model, weights);
+      } else {
+        try {
+          rec = await before.load(model, weights);
+        } catch (e) {
+          // WebGPU gave up on this model: back to this thread's CPU.
+          before.close();
+          why = reasons.failed(`on model ${model}`, e);
+          rec = await cpuFor(model, weights);
+        }
+      }
+      if (engine.rec !== before) continue; // the WebGPU check finished meanwhile
+      engine = { ...engine, rec, cpu: rec.backend === Backend.Cpu ? rec : engine.cpu, why };
+      showStatus();
+      schedule();
+    }
+  } catch (e) {
+    showError(`Could not load model ${wanted}: ${message(e)}`);
+  }
+}
+
+/** A correction: the drawing on show was `digit`. It is kept and learned from; the pad clears
+ * for the next drawing. */
+function teach(digit) {
+  if (!engine || !shown || pad.isEmpty) return;
+  personal.teach(wanted, shown, digit);
+  pad.clear();
+}
+
+function personalChanged(model) {
+  if (model !== wanted) return;
+  const status = personal.status(model);
+  showPersonal();
+  // The learning module came through this page: kept for offline use like the rest.
+  if (status.learned && !status.training) keepFiles(LEARN_FILES);
+  sync();
 }
 
 function showError(text) {
@@ -81,7 +160,15 @@ function showError(text) {
   if (text) console.error(text);
 }
 
+/** The personal model's line, for the wanted model; "in use" once the recognizer runs it. */
+function showPersonal() {
+  const weights = personal.weights(wanted);
+  const inUse = !!engine && weights !== null && engine.rec.model === wanted && engine.rec.weights === weights;
+  view.showPersonal(personal.status(wanted), MIN_EXAMPLES, inUse);
+}
+
 function showStatus() {
+  showPersonal();
   const { rec, why } = engine;
   $('backend').textContent = backendLabel(rec.backend);
   $('reason').textContent = rec.backend === Backend.Cpu ? `(${why || 'no WebGPU'})` : '';
@@ -100,46 +187,27 @@ function showStatus() {
 function fillModels(mod) {
   const select = $('model');
   for (const m of JSON.parse(mod.models())) {
+    cards.set(m.name, JSON.stringify(m.card));
     const opt = document.createElement('option');
     opt.value = m.name;
     opt.textContent = m.label;
     select.append(opt);
   }
-  select.addEventListener('change', async () => {
+  select.addEventListener('change', () => {
     const name = select.value;
     const url = new URL(location.href);
     url.searchParams.set('model', name);
     history.replaceState(null, '', url);
-    try {
-      // On the CPU (for now or for good) stay there and keep the reason; WebGPU stays WebGPU.
-      const before = engine.rec;
-      let why = before.backend === Backend.Cpu ? engine.why : null;
-      let rec;
-      if (before.backend === Backend.Cpu) {
-        rec = await cpuFor(name);
-      } else {
-        try {
-          rec = await before.load(name);
-        } catch (e) {
-          // WebGPU gave up on this model: back to this thread's CPU.
-          before.close();
-          why = reasons.failed(`on model ${name}`, e);
-          rec = await cpuFor(name);
-        }
-      }
-      // The WebGPU check may have finished meanwhile, on this model already.
-      if (engine.rec !== before) return;
-      engine = { ...engine, rec, cpu: rec.backend === Backend.Cpu ? rec : engine.cpu, why };
-      showStatus();
-      schedule();
-    } catch (e) {
-      showError(`Could not load model ${name}: ${message(e)}`);
-    }
+    wanted = name;
+    showPersonal();
+    personal.open(name, cards.get(name));
+    sync();
   });
 }
 
 function listen() {
   $('clear').addEventListener('click', () => pad.clear());
+  $('reset-personal').addEventListener('click', () => personal.reset(wanted));
   $('undo').addEventListener('click', () => pad.undo());
   window.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLSelectElement) return;
@@ -169,15 +237,18 @@ async function main() {
     return;
   }
   fillModels(engine.mod);
+  wanted = engine.rec.model;
   showStatus();
+  personal.open(wanted, cards.get(wanted));
   document.documentElement.dataset.ready = 'true';
   performance.mark('digits:ready');
   schedule();
   if (engine.pending) {
-    const gpu = await webgpu(backendPref, () => $('model').value);
+    const gpu = await webgpu(backendPref, () => wanted, (model) => personal.weights(model));
     engine = gpu.rec ? { ...engine, rec: gpu.rec, why: null, pending: false } : { ...engine, why: gpu.why, pending: false };
     showStatus();
     schedule();
+    sync(); // a fine-tune may have finished while WebGPU loaded
   }
   document.documentElement.dataset.backendSettled = 'true';
   performance.mark('digits:backend-settled');

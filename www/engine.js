@@ -48,6 +48,7 @@ export async function start(model, backend) {
   Backend = mod.Backend;
   performance.mark('digits:wasm-ready');
   const rec = await mod.Recognizer.create(model, Backend.Cpu);
+  rec.weights = null; // the shipped ones
   performance.mark('digits:cpu-ready');
   const pending = backend !== 'cpu';
   return { mod, rec, cpu: rec, why: pending ? reasons.checking() : reasons.forced(), pending };
@@ -55,12 +56,12 @@ export async function start(model, backend) {
 
 /**
  * A recognizer on WebGPU, in the worker, for the model `currentModel()` names by the time it is
- * ready, or why there is none. `backend` is the page's preference, "auto" or "webgpu" (then a
+ * ready (with the weights `weightsFor(model)` gives: personal ones, or null), or why there is none. `backend` is the page's preference, "auto" or "webgpu" (then a
  * failure says it was asked for). WebGPU is used only when its warm-up answer matches the
  * CPU's (checked in the wasm).
  * @returns {Promise<{rec: WorkerRecognizer} | {why: string}>}
  */
-export async function webgpu(backend, currentModel) {
+export async function webgpu(backend, currentModel, weightsFor) {
   const unavailable = (cause) => ({ why: reasons.unavailable(cause, backend) });
   // No worker at all (and nothing downloaded) where the page itself sees no WebGPU.
   if (!navigator.gpu) return unavailable('this browser has no WebGPU: navigator.gpu is missing');
@@ -77,8 +78,8 @@ export async function webgpu(backend, currentModel) {
     return { why: reasons.startFailed(e) };
   }
   try {
-    rec = await WorkerRecognizer.load(worker, currentModel());
-    while (rec.model !== currentModel()) rec = await rec.load(currentModel());
+    rec = await WorkerRecognizer.load(worker, currentModel(), weightsFor(currentModel()));
+    while (rec.model !== currentModel()) rec = await rec.load(currentModel(), weightsFor(currentModel()));
     return { rec };
   } catch (e) {
     worker.terminate();
@@ -128,21 +129,24 @@ class GpuWorker {
 
 /** A recognizer on WebGPU in the worker, with the face of the wasm `Recognizer` the page uses. */
 class WorkerRecognizer {
-  constructor(worker, { model, card }) {
+  constructor(worker, { model, card }, weights) {
     this.worker = worker;
     this.backend = Backend.WebGpu;
     this.model = model;
     this.card = card;
+    /** Personal weights (a Uint8Array), or null for the shipped ones. */
+    this.weights = weights;
   }
 
-  /** Loads `model` on WebGPU in `worker`; rejects with the reason when it cannot. */
-  static async load(worker, model) {
-    return new WorkerRecognizer(worker, await worker.call('load', { model }));
+  /** Loads `model` (with `weights`, or the shipped ones if null) on WebGPU in `worker`; rejects
+   * with the reason when it cannot. */
+  static async load(worker, model, weights = null) {
+    return new WorkerRecognizer(worker, await worker.call('load', { model, weights }), weights);
   }
 
-  /** The same worker, now with model `model`. */
-  load(model) {
-    return WorkerRecognizer.load(this.worker, model);
+  /** The same worker, now with model `model` and `weights`. */
+  load(model, weights = null) {
+    return WorkerRecognizer.load(this.worker, model, weights);
   }
 
   /** Resolves to the ten class probabilities (a Float32Array) for a 28x28 image. */

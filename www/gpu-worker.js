@@ -18,10 +18,11 @@ const ops = {
     mod = next;
     return { ready: true };
   },
-  /** Loads `model` on WebGPU; rejects with the reason when it cannot (the page decides what then). */
-  async load({ model }) {
+  /** Loads `model` on WebGPU, with personal `weights` or (null) the shipped ones; rejects with
+   * the reason when it cannot (the page decides what then). */
+  async load({ model, weights }) {
     if (!mod) throw new Error('the WebGPU module is not loaded');
-    const next = await mod.Recognizer.create(model, mod.Backend.WebGpu);
+    const next = await mod.Recognizer.create(model, mod.Backend.WebGpu, weights ?? undefined);
     rec?.free();
     rec = next;
     return { model: rec.model, card: rec.card };

@@ -1,7 +1,9 @@
-// Showing a prediction: the answer, ten probability bars and the 28x28 input.
+// Showing a prediction: the answer, ten probability bars and the 28x28 input. Each bar's digit is
+// also the button that teaches the page that the drawing was that digit.
 
 export class View {
-  constructor() {
+  /** @param {(digit: number) => void} onTeach called with the digit a person says they drew */
+  constructor(onTeach) {
     this.prediction = document.getElementById('prediction');
     this.preview = document.getElementById('preview');
     this.previewCtx = this.preview.getContext('2d');
@@ -19,10 +21,46 @@ export class View {
       li.className = 'bar';
       li.dataset.testid = `prob-${d}`;
       li.dataset.p = '0';
-      li.innerHTML = `<span class="digit">${d}</span><span class="track"><span class="fill"></span></span><span class="pct">0%</span>`;
+      li.innerHTML = `<button type="button" class="digit" data-testid="teach-${d}" aria-label="It was a ${d}: teach it" title="It was a ${d}: teach it" disabled>${d}</button><span class="track"><span class="fill"></span></span><span class="pct">0%</span>`;
+      const teach = li.querySelector('button');
+      teach.addEventListener('click', () => onTeach(d));
       list.append(li);
-      this.bars.push({ li, fill: li.querySelector('.fill'), pct: li.querySelector('.pct') });
+      this.bars.push({ li, teach, fill: li.querySelector('.fill'), pct: li.querySelector('.pct') });
     }
+  }
+
+  /**
+   * The personal model's status line (see personal.js `status()`): `data-examples` is how many
+   * examples the model in use learned from (0 while the shipped one is, `inUse` false),
+   * `data-training` whether a fine-tune runs.
+   */
+  showPersonal({ examples, learned, training, progress, note, unsaved }, minExamples, inUse) {
+    const line = document.getElementById('personal');
+    const bar = document.getElementById('personal-progress');
+    line.dataset.examples = String(learned && inUse ? learned.examples : 0);
+    line.dataset.training = String(training);
+    line.dataset.learnMs = learned ? String(Math.round(learned.ms)) : '';
+    bar.hidden = !training;
+    bar.value = progress;
+    document.getElementById('reset-personal').hidden = examples === 0;
+    const parts = [];
+    if (training) {
+      parts.push(`Learning your handwriting from ${plural(examples, 'example')}\u2026`);
+    } else if (learned) {
+      const { own, holdout } = learned.scores;
+      const pct = (n) => `${((100 * n) / holdout.total).toFixed(1)}%`;
+      parts.push(`Personal model in use, learned from ${learned.examples} of your examples in ${(learned.ms / 1000).toFixed(1)} s:` +
+        ` it reads ${own.after} of them right (the shipped model: ${own.before});` +
+        ` MNIST check ${pct(holdout.after)} (shipped: ${pct(holdout.before)}).`);
+    } else if (examples > 0) {
+      const more = minExamples - examples;
+      parts.push(`${plural(examples, 'example')} saved` + (more > 0 ? `; ${more} more and it learns your handwriting.` : '.'));
+    }
+    if (note) parts.push(note);
+    if (unsaved && examples > 0) parts.push(`Not kept after this visit: ${unsaved}.`);
+    const text = parts.join(' ');
+    const span = document.getElementById('personal-text');
+    if (span.textContent !== text) span.textContent = text;
   }
 
   /** The model's threshold for "4 or 9?" answers; also on the answer as data-unsure-below. */
@@ -43,6 +81,7 @@ export class View {
       b.li.classList.toggle('top', d === top);
       b.fill.style.setProperty('--p', p.toFixed(4));
       b.pct.textContent = `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
+      b.teach.disabled = false;
     });
     const unsure = probs[top] < this.unsureBelow;
     const text = unsure ? `${top} or ${second}?` : String(top);
@@ -61,6 +100,7 @@ export class View {
       b.li.classList.remove('top');
       b.fill.style.setProperty('--p', '0');
       b.pct.textContent = '0%';
+      b.teach.disabled = true; // nothing drawn, nothing to teach
     });
     this.prediction.textContent = '';
     this.prediction.classList.remove('unsure');
@@ -76,4 +116,8 @@ export class View {
     }
     this.previewCtx.putImageData(img, 0, 0);
   }
+}
+
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
 }

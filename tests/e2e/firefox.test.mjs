@@ -133,6 +133,28 @@ describe('Firefox', () => {
       }
     }));
 
+  test('corrections teach it a style, kept over a reload (module worker, IndexedDB)', () =>
+    withFirefoxPage(env.server, 'learn', async ({ page, ...ctx }) => {
+      await openApp({ page, ...ctx });
+      for (const seed of [1, 2, 3]) {
+        const s = await h.drawAndSettle(page, h.longFlagOne(seed));
+        assert.notEqual(s.prediction[0], '1', `the shipped model misreads long-flag 1 #${seed}: ${s.prediction}`);
+        await h.actAndSettle(page, () => page.click('[data-testid="teach-1"]'));
+      }
+      const learned = '[data-testid="personal"][data-examples="3"][data-training="false"]';
+      await page.waitForSelector(learned, { timeout: 60_000 });
+      const check = async () => {
+        const s = await h.drawAndSettle(page, h.longFlagOne(101));
+        assert.equal(s.prediction[0], '1', `a new drawing of the style: ${s.prediction}`);
+        await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
+      };
+      await check();
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+      await page.waitForSelector(learned, { timeout: 30_000 });
+      await check();
+    }));
+
   test('after one visit, an offline reload still works', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'digits-ff-'));
     for (const p of ['index.html', 'sw.js', 'www', 'pkg']) {

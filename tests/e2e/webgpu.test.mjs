@@ -144,4 +144,28 @@ describe('Chromium with WebGPU', () => {
       h.assertPrediction(drawn, 'the 1 on the CPU');
       assert.equal(drawn.prediction, '1');
     }));
+  test('a personal model runs on WebGPU too, and over a reload', () =>
+    h.withPage(env.browser, env.server, { name: 'webgpu-personal' }, async (ctx) => {
+      const { page } = ctx;
+      await h.openApp(ctx);
+      const taught = [1, 2, 3];
+      for (const seed of taught) {
+        const s = await h.drawAndSettle(page, h.longFlagOne(seed));
+        assert.notEqual(s.prediction[0], '1', `the shipped model misreads long-flag 1 #${seed}: ${s.prediction}`);
+        await h.actAndSettle(page, () => page.click('[data-testid="teach-1"]'));
+      }
+      const learned = '[data-testid="personal"][data-examples="3"][data-training="false"]';
+      await page.waitForSelector(learned, { state: 'attached', timeout: 60_000 });
+      const check = async () => {
+        const s = await h.drawAndSettle(page, h.longFlagOne(101));
+        assert.match(s.backend, /^WebGPU/, `the personal model stays on WebGPU: ${s.backend} ${s.reason}`);
+        assert.equal(s.prediction[0], '1', `a new drawing of the style: ${s.prediction}`);
+        await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
+      };
+      await check();
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('html[data-backend-settled="true"]', { state: 'attached', timeout: 30_000 });
+      await page.waitForSelector(learned, { state: 'attached', timeout: 30_000 });
+      await check();
+    }));
 });

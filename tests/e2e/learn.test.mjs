@@ -1,0 +1,111 @@
+// Teaching the page a person's handwriting: corrections fine-tune the model on the device, the
+// personal model survives a reload, a reset brings the shipped one back, and nothing is sent.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as h from './harness.mjs';
+
+const env = h.perFile({ webgpu: false });
+
+/** Drawings to teach with, and different ones to check on (same style, other sizes and slants). */
+const TAUGHT = [1, 2, 3, 4, 5];
+const CHECKED = [101, 102, 103, 104, 105];
+const LEARN_FILES = ['pkg/digits_learn.js', 'pkg/digits_learn_bg.wasm'];
+
+async function personal(page) {
+  return page.$eval('[data-testid="personal"]', (el) => ({
+    examples: Number(el.dataset.examples ?? 0),
+    training: el.dataset.training === 'true',
+    text: el.textContent.replace(/\s+/g, ' ').trim(),
+    reset: !el.querySelector('[data-testid="reset-personal"]').hidden,
+  }));
+}
+
+/** Waits until the model in use learned from `n` examples and no fine-tune runs. */
+async function learned(page, n, timeout = 60_000) {
+  await page.waitForSelector(`[data-testid="personal"][data-examples="${n}"][data-training="false"]`,
+    { state: 'attached', timeout });
+}
+
+/** The top digit the page gives for each drawing of the style (the pad cleared after each). */
+async function readings(page, seeds) {
+  const out = [];
+  for (const seed of seeds) {
+    const s = await h.drawAndSettle(page, h.longFlagOne(seed));
+    h.assertPrediction(s, `long-flag 1 #${seed}`);
+    out.push(Number(s.prediction[0]));
+    await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
+  }
+  return out;
+}
+
+const ones = (digits) => digits.filter((d) => d === 1).length;
+
+describe('teaching it your handwriting', () => {
+  test('five corrections teach a 1 it misread; kept over a reload; gone on reset; nothing sent', () =>
+    h.withPage(env.browser, env.server, { query: '?backend=cpu', name: 'learn' }, async (ctx) => {
+      const { page } = ctx;
+      const from = env.server.log.length;
+      await h.openApp(ctx);
+      assert.equal((await personal(page)).examples, 0, 'the shipped model at first');
+      assert.equal(await page.isDisabled('[data-testid="teach-1"]'), true, 'nothing to teach on an empty pad');
+
+      const before = await readings(page, CHECKED);
+      assert.ok(ones(before) <= 1, `the shipped model should misread this style: read ${before}`);
+      const learnRequests = () => env.server.log.slice(from).filter((r) => LEARN_FILES.some((f) => r.path.endsWith(f)));
+      assert.deepEqual(learnRequests(), [], 'the learning module is not fetched before a correction');
+
+      for (const [i, seed] of TAUGHT.entries()) {
+        const s = await h.drawAndSettle(page, h.longFlagOne(seed));
+        h.assertPrediction(s, `taught #${seed}`);
+        await h.actAndSettle(page, () => page.click('[data-testid="teach-1"]'));
+        assert.equal(await h.padInk(page), 0, 'a correction clears the pad for the next drawing');
+        if (i === 0) {
+          // Fetched on the first correction, ahead of the first fine-tune (from the third).
+          for (let t = 0; !learnRequests().some((r) => r.path.endsWith('.wasm')); t += 50) {
+            assert.ok(t < 30_000, 'the learning module is fetched after the first correction');
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+        if (i === 1) {
+          const p = await personal(page);
+          assert.match(p.text, /2 examples saved; 1 more/, p.text);
+          assert.ok(p.reset, 'the reset control shows once there are examples');
+        }
+      }
+      await learned(page, 5);
+      const p = await personal(page);
+      assert.match(p.text, /Personal model in use, learned from 5 of your examples/, p.text);
+      assert.match(p.text, /MNIST check \d+\.\d% \(shipped: \d+\.\d%\)/, p.text);
+      assert.equal(learnRequests().filter((r) => r.path.endsWith('.wasm')).length, 1, 'the learning module, once');
+
+      const after = await readings(page, CHECKED);
+      assert.ok(ones(after) >= 4, `after five corrections, new drawings of the style: read ${after}`);
+      const seven = await h.drawAndSettle(page, h.DIGITS[7]);
+      assert.equal(seven.prediction, '7', 'a plain 7 is still a 7');
+      await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
+      const again = await h.drawAndSettle(page, h.longFlagOne(CHECKED[0]));
+      await h.screenshot(page, 'personal.png');
+      assert.equal(again.prediction[0], String(after[0]));
+      await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
+
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('html[data-ready="true"]', { state: 'attached' });
+      await learned(page, 5, 15_000);
+      const reloaded = await readings(page, CHECKED);
+      assert.deepEqual(reloaded, after, 'after a reload the personal model is still used');
+
+      await page.click('[data-testid="reset-personal"]');
+      await learned(page, 0, 15_000);
+      assert.equal((await personal(page)).reset, false);
+      assert.deepEqual(await readings(page, CHECKED), before, 'after a reset the shipped model is back');
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('html[data-ready="true"]', { state: 'attached' });
+      assert.equal((await personal(page)).examples, 0, 'a reset is kept over a reload');
+
+      // Every request the page made was a plain GET of one of the site's files.
+      const made = env.server.log.slice(from);
+      assert.deepEqual(made.filter((r) => r.method !== 'GET' || r.status >= 400), [], 'nothing but GETs of site files');
+      assert.ok(made.every((r) => r.path.startsWith(h.PREFIX)));
+    }));
+});
