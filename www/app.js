@@ -114,17 +114,25 @@ async function load() {
       if (before.model === model && before.weights === weights) return;
       let why = before.backend === Backend.Cpu ? engine.why : null;
       let rec;
-      if (before.backend === Backend.Cpu) {
-        rec = await cpuFor(model, weights);
-      } else {
-        try {
-          rec = await before.load(model, weights);
-        } catch (e) {
-          // WebGPU gave up on this model: back to this thread's CPU.
-          before.close();
-          why = reasons.failed(`on model ${model}`, e);
+      try {
+        if (before.backend === Backend.Cpu) {
           rec = await cpuFor(model, weights);
+        } else {
+          try {
+            rec = await before.load(model, weights);
+          } catch (e) {
+            // WebGPU gave up on this model: back to this thread's CPU.
+            before.close();
+            why = reasons.failed(`on model ${model}`, e);
+            rec = await cpuFor(model, weights);
+          }
         }
+      } catch (e) {
+        if (weights === null) throw e;
+        // The stored personal model cannot be used (damaged, or for another network): the
+        // shipped one takes over, and the examples are learned again.
+        personal.discard(model, message(e));
+        continue;
       }
       if (engine.rec !== before) continue; // the WebGPU check finished meanwhile
       engine = { ...engine, rec, cpu: rec.backend === Backend.Cpu ? rec : engine.cpu, why };

@@ -193,6 +193,18 @@ export class Personal {
     this.#onChange(model);
   }
 
+  /** Drops `model`'s personal weights, which could not be loaded (`why`), and learns the kept
+   * examples again. */
+  async discard(model, why) {
+    const r = this.#records.get(model);
+    if (!r?.weights) return;
+    Object.assign(r, { weights: null, learned: null });
+    this.#now.get(model).note = `Your personal model could not be loaded (${why}); learning it again from your examples.`;
+    await this.#store.put(r);
+    this.#onChange(model);
+    if (r.examples.length >= MIN_EXAMPLES) this.#train(model);
+  }
+
   /** Fine-tunes on every example; a correction made meanwhile starts another run after it. */
   async #train(model) {
     const r = this.#records.get(model);

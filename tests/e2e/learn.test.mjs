@@ -95,6 +95,25 @@ describe('teaching it your handwriting', () => {
       const reloaded = await readings(page, CHECKED);
       assert.deepEqual(reloaded, after, 'after a reload the personal model is still used');
 
+      // A damaged personal model in storage: the page falls back, says so and learns again.
+      await page.evaluate(() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('digits-personal');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('models', 'readwrite');
+          const store = tx.objectStore('models');
+          store.get('web').onsuccess = (e) => store.put({ ...e.target.result, weights: new Uint8Array([1, 2, 3]) });
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+      }));
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('html[data-ready="true"]', { state: 'attached' });
+      await page.waitForSelector('[data-testid="personal"][data-training="true"]', { state: 'attached', timeout: 15_000 });
+      await learned(page, 5);
+      assert.equal((await h.readState(page)).error, null, 'no error: the shipped model took over meanwhile');
+      assert.deepEqual(await readings(page, CHECKED.slice(0, 2)), after.slice(0, 2), 'learned again');
+
       await page.click('[data-testid="reset-personal"]');
       await learned(page, 0, 15_000);
       assert.equal((await personal(page)).reset, false);
