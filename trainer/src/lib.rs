@@ -19,6 +19,7 @@ pub mod terminal;
 pub mod trace;
 pub mod train;
 pub mod unsure;
+pub mod validation;
 
 /// The burn release the weights are made with (pinned exactly in Cargo.toml).
 pub const BURN_VERSION: &str = "0.22.1";

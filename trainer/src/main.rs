@@ -547,6 +547,12 @@ fn cmd_evaluate(
         &device,
     );
     report::print(&measured);
+    let validation = trainer::validation::evaluate(&model, &device);
+    let (right, all) = validation
+        .iter()
+        .fold((0, 0), |(r, a), s| (r + s.correct, a + s.total));
+    println!("validation styles (for tuning the style edits): {right}/{all}");
+    report::print_styles(&validation);
     println!(
         "model card: test {}/{}, drawn {:?}, held-out styles {:?}",
         card.test_correct, card.test_total, card.drawn_correct, card.style_correct

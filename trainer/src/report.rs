@@ -117,7 +117,12 @@ pub fn print(m: &Measurements) {
         m.styled.total,
         pct(&m.styled)
     );
-    let mut order: Vec<&StyleScore> = m.styles.iter().collect();
+    print_styles(&m.styles);
+}
+
+/// One line per style, worst first, with what its misses were read as.
+pub fn print_styles(styles: &[StyleScore]) {
+    let mut order: Vec<&StyleScore> = styles.iter().collect();
     order.sort_by_key(|s| s.correct * 1000 / s.total.max(1));
     for s in order {
         let misses: Vec<String> = (0..10)

@@ -310,9 +310,13 @@ pub fn drawings() -> Vec<Drawing> {
 
 /// The 28x28 images (bytes) and labels of the held-out set, through the page's preprocessing.
 pub fn dataset() -> crate::mnist::Dataset {
-    let drawings = drawings();
+    images(&drawings())
+}
+
+/// Drawings as 28x28 images (bytes) and labels, through the page's preprocessing.
+pub fn images(drawings: &[Drawing]) -> crate::mnist::Dataset {
     let mut pixels = Vec::with_capacity(drawings.len() * INPUT_SIZE);
-    for d in &drawings {
+    for d in drawings {
         let img = to_mnist(&d.strokes)
             .ok()
             .flatten()
@@ -320,6 +324,33 @@ pub fn dataset() -> crate::mnist::Dataset {
         pixels.extend(img.iter().map(|&v| byte(v)));
     }
     crate::mnist::Dataset::from_pixels(pixels, drawings.iter().map(|d| d.label).collect())
+}
+
+/// Per-style scores from the predictions of a set made of `per_style` drawings of each of
+/// `styles` (label, name), in that order.
+pub fn scores<'a>(
+    styles: impl Iterator<Item = (u8, &'a str)>,
+    per_style: usize,
+    eval: &Evaluation,
+) -> Vec<StyleScore> {
+    let mut scores: Vec<StyleScore> = styles
+        .map(|(label, name)| StyleScore {
+            style: name.to_owned(),
+            label,
+            correct: 0,
+            total: 0,
+            answers: [0; 10],
+        })
+        .collect();
+    for (i, &pred) in eval.predictions.iter().enumerate() {
+        let score = &mut scores[i / per_style];
+        score.total += 1;
+        score.answers[pred as usize] += 1;
+        if pred == score.label {
+            score.correct += 1;
+        }
+    }
+    scores
 }
 
 /// A model's score on one style.
@@ -338,26 +369,8 @@ pub fn evaluate(
     model: &digits::model::Mlp,
     device: &burn::prelude::Device,
 ) -> (Evaluation, Vec<StyleScore>) {
-    let set = dataset();
-    let eval = evaluate_set(model, &set, device);
-    let mut scores: Vec<StyleScore> = STYLES
-        .iter()
-        .map(|s| StyleScore {
-            style: s.name.to_owned(),
-            label: s.label,
-            correct: 0,
-            total: 0,
-            answers: [0; 10],
-        })
-        .collect();
-    for (i, &pred) in eval.predictions.iter().enumerate() {
-        let score = &mut scores[i / PER_STYLE];
-        score.total += 1;
-        score.answers[pred as usize] += 1;
-        if pred == score.label {
-            score.correct += 1;
-        }
-    }
+    let eval = evaluate_set(model, &dataset(), device);
+    let scores = scores(STYLES.iter().map(|s| (s.label, s.name)), PER_STYLE, &eval);
     (eval, scores)
 }
 
