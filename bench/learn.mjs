@@ -1,5 +1,5 @@
 // On-device learning in headless Chromium (CPU, no WebGPU), through the page's own path: a
-// record of N examples (the long-flag 1 of tests/e2e) is put in the page's IndexedDB as if made
+// record of N examples (the Eastern Arabic 7 of tests/e2e) is put in the page's IndexedDB as if made
 // for another build, so the reload fine-tunes on all of them in the learning worker. Meanwhile
 // the bench draws on the pad. Prints, for N = 5, 20, 50: the worker's fine-tune time, the wall
 // time from reload to the personal model in use, the longest main-thread task while it ran, and
@@ -39,7 +39,7 @@ const predictMs = Number((await h.readState(page)).latency);
 
 const SIDE = 420;
 const example = (seed) => {
-  const strokes = h.longFlagOne(seed).map((s) => s.map(([x, y]) => [x * SIDE, y * SIDE]));
+  const strokes = h.arabicSeven(seed).map((s) => s.map(([x, y]) => [x * SIDE, y * SIDE]));
   return { xy: strokes.flat(2), ends: strokes.map((_, i) => strokes.slice(0, i + 1).flat().length) };
 };
 
@@ -51,7 +51,7 @@ for (const n of [5, 20, 50]) {
     const mod = await import('./pkg/digits.js');
     const examples = drawings.map(({ xy, ends }) => {
       const image = mod.preprocess(new Float32Array(xy), new Uint32Array(ends), brush);
-      return { pixels: Uint8Array.from(image, (v) => Math.round(v * 255)), label: 1 };
+      return { pixels: Uint8Array.from(image, (v) => Math.round(v * 255)), label: 7 };
     });
     const db = await new Promise((resolve, reject) => {
       const req = indexedDB.open('digits-personal', 1);

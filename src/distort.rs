@@ -182,7 +182,7 @@ mod tests {
     use crate::preprocess::centre_of_mass;
 
     /// A vertical bar, 4 px wide: a plain 1.
-    pub(crate) fn bar() -> Vec<u8> {
+    fn bar() -> Vec<u8> {
         let mut img = vec![0u8; INPUT_SIZE];
         for y in 4..24 {
             for x in 12..16 {

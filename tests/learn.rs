@@ -1,5 +1,6 @@
-//! On-device learning, natively: a style the shipped model misreads is learned from five
-//! corrected examples, new drawings of it are then read right, and MNIST barely notices.
+//! On-device learning, natively: a way of writing 7 that the shipped model misreads (the
+//! Eastern Arabic ٧) is learned from five corrected examples, new drawings of it are then read
+//! right, and MNIST barely notices.
 #![cfg(all(not(target_arch = "wasm32"), feature = "learn", feature = "embed"))]
 
 use burn::prelude::*;
@@ -22,26 +23,21 @@ impl Lcg {
     }
 }
 
-/// A 1 with a long, low flag and a foot, of random proportions, slant, size and place on a
-/// 420-px pad: a way of writing 1 that the shipped model reads as 2 or 7. The e2e harness's
-/// `longFlagOne` draws the same style (the same generator and steps) through the page.
-fn long_flag_one(seed: u32) -> Digit {
+/// A 7 as Eastern Arabic numerals write it (٧, a V), of random width, skew, size and place on a
+/// 420-px pad: the shipped model reads it as a 4. The e2e harness's `arabicSeven` draws the same
+/// style (the same generator and steps) through the page.
+fn arabic_seven(seed: u32) -> Digit {
     let mut r = Lcg(seed);
-    // The stem from (0, 0) down to (-slant, 1); the flag rises to its top; the foot is centred
-    // under it.
-    let slant = r.uniform(-0.15, 0.2);
-    let flag = r.uniform(0.8, 1.0);
-    let angle = r.uniform(5.0, 20.0).to_radians();
-    let foot = r.uniform(0.15, 0.3);
-    let shape = [
-        vec![
-            [-flag * angle.cos(), flag * angle.sin()],
-            [0.0, 0.0],
-            [-slant, 1.0],
-        ],
-        vec![[-slant - foot, 1.0], [-slant + foot, 1.0]],
-    ];
-    // Scaled to a height of 45-80% of the pad and placed at random, whole, on it.
+    let width = r.uniform(0.5, 0.9);
+    let skew = r.uniform(-0.15, 0.15);
+    let lift = r.uniform(-0.1, 0.1);
+    // One stroke down from the upper left to the bottom and up to the upper right; one arm may
+    // start a little lower than the other.
+    let shape = [vec![
+        [-width / 2.0, lift.max(0.0)],
+        [skew, 1.0],
+        [width / 2.0, (-lift).max(0.0)],
+    ]];
     let xs = shape.iter().flatten().map(|p| p[0]);
     let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
     let scale = r.uniform(0.45, 0.8).min(0.9 / (x1 - x0));
@@ -61,7 +57,7 @@ fn long_flag_one(seed: u32) -> Digit {
         .expect("valid strokes")
         .expect("ink");
     Digit {
-        label: 1,
+        label: 7,
         pixels: image_bytes(&image),
     }
 }
@@ -76,8 +72,8 @@ fn five_corrections_teach_a_style_without_forgetting_mnist() {
     let web = presets::find("web").unwrap();
     let config = web.config();
     let replay = ReplaySet::parse(REPLAY).unwrap();
-    let taught: Vec<Digit> = (1..=5).map(long_flag_one).collect();
-    let fresh: Vec<Digit> = (101..=120).map(long_flag_one).collect();
+    let taught: Vec<Digit> = (1..=5).map(arabic_seven).collect();
+    let fresh: Vec<Digit> = (101..=120).map(arabic_seven).collect();
 
     let shipped = weights::load(web.weights, &config, &cpu()).unwrap();
     let before = correct(&shipped, &fresh, &cpu());
@@ -126,7 +122,7 @@ fn a_fine_tune_is_repeatable() {
         ..TuneConfig::default()
     };
     let run = || {
-        let examples = (1..=3).map(long_flag_one).collect();
+        let examples = (1..=3).map(arabic_seven).collect();
         FineTune::new(
             seed.weights,
             &seed.config(),
@@ -159,7 +155,7 @@ fn bad_input_is_refused_with_a_reason() {
             )
             .err()
         };
-    let one = vec![long_flag_one(1)];
+    let one = vec![arabic_seven(1)];
     assert_eq!(
         start(web.weights, &web.config(), vec![], replay.clone()),
         Some(LearnError::NoExamples)

@@ -137,15 +137,15 @@ describe('Firefox', () => {
     withFirefoxPage(env.server, 'learn', async ({ page, ...ctx }) => {
       await openApp({ page, ...ctx });
       for (const seed of [1, 2, 3]) {
-        const s = await h.drawAndSettle(page, h.longFlagOne(seed));
-        assert.notEqual(s.prediction[0], '1', `the shipped model misreads long-flag 1 #${seed}: ${s.prediction}`);
-        await h.actAndSettle(page, () => page.click('[data-testid="teach-1"]'));
+        const s = await h.drawAndSettle(page, h.arabicSeven(seed));
+        assert.notEqual(s.prediction[0], '7', `the shipped model misreads Arabic 7 #${seed}: ${s.prediction}`);
+        await h.actAndSettle(page, () => page.click('[data-testid="teach-7"]'));
       }
       const learned = '[data-testid="personal"][data-examples="3"][data-training="false"]';
       await page.waitForSelector(learned, { timeout: 60_000 });
       const check = async () => {
-        const s = await h.drawAndSettle(page, h.longFlagOne(101));
-        assert.equal(s.prediction[0], '1', `a new drawing of the style: ${s.prediction}`);
+        const s = await h.drawAndSettle(page, h.arabicSeven(101));
+        assert.equal(s.prediction[0], '7', `a new drawing of the style: ${s.prediction}`);
         await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
       };
       await check();

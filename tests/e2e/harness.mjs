@@ -405,34 +405,28 @@ export const DIGITS = {
 };
 
 /**
- * A 1 with a long, low flag and a foot, of seeded random proportions, slant, size and place
- * (all of it on the pad): a way of writing 1 that the shipped model reads as another digit.
- * tests/learn.rs draws the same style natively.
+ * A 7 as Eastern Arabic numerals write it (٧, a V), of seeded random width, skew, size and place
+ * (all of it on the pad): a way of writing 7 that the shipped model reads as a 4. tests/learn.rs
+ * draws the same style natively (the same generator and steps).
  */
-export function longFlagOne(seed) {
+export function arabicSeven(seed) {
   let s = seed >>> 0;
   const u = (lo, hi) => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return lo + (hi - lo) * (s / 4294967296);
   };
-  // The stem from (0, 0) down to (-slant, 1); the flag rises to its top; the foot is centred
-  // under it.
-  const slant = u(-0.15, 0.2);
-  const flag = u(0.8, 1.0);
-  const angle = (u(5, 20) * Math.PI) / 180;
-  const foot = u(0.15, 0.3);
-  const shape = [
-    [[-flag * Math.cos(angle), flag * Math.sin(angle)], [0, 0], [-slant, 1]],
-    [[-slant - foot, 1], [-slant + foot, 1]],
-  ];
+  const width = u(0.5, 0.9);
+  const skew = u(-0.15, 0.15);
+  const lift = u(-0.1, 0.1);
+  // One stroke down from the upper left to the bottom and up to the upper right; one arm may
+  // start a little lower than the other.
+  const shape = [[[-width / 2, Math.max(lift, 0)], [skew, 1], [width / 2, Math.max(-lift, 0)]]];
   // Scaled to a height of 45-80% of the pad and placed at random, whole, on it.
-  const pts = shape.flat();
-  const [x0, x1] = [Math.min(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[0]))];
-  const size = u(0.45, 0.8);
-  const scale = Math.min(size, 0.9 / (x1 - x0));
-  const [w, h] = [(x1 - x0) * scale, scale];
-  const left = u(0.05, 0.95 - w);
-  const top = u(0.05, 0.95 - h);
+  const xs = shape.flat().map((p) => p[0]);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const scale = Math.min(u(0.45, 0.8), 0.9 / (x1 - x0));
+  const left = u(0.05, 0.95 - (x1 - x0) * scale);
+  const top = u(0.05, 0.95 - scale);
   return shape.map((stroke) => stroke.map(([x, y]) => [left + (x - x0) * scale, top + y * scale]));
 }
 

@@ -85,7 +85,7 @@ pub const STYLES: &[Style] = &[
 ];
 
 /// Points on an ellipse from angle `a0` to `a1` (radians, y down: PI/2 points down).
-fn arc(c: Point, r: Point, a0: f32, a1: f32) -> Vec<Point> {
+pub(crate) fn arc(c: Point, r: Point, a0: f32, a1: f32) -> Vec<Point> {
     let n = ((a1 - a0).abs() / 0.15).ceil().max(2.0) as usize;
     (0..=n)
         .map(|k| {

@@ -12,7 +12,7 @@ use std::f32::consts::{FRAC_PI_2, PI, TAU};
 use digits::preprocess::{Point, Strokes};
 use rand_mt::Mt;
 
-use crate::styles::{Drawing, StyleScore, images, scores};
+use crate::styles::{Drawing, StyleScore, arc, images, scores};
 use crate::trace::{BRUSH, CANVAS};
 
 /// Its own seed, not the held-out set's.
@@ -33,6 +33,7 @@ pub const STYLES: &[(u8, &str, Builder)] = &[
     (1, "1 as a plain stroke", one_plain),
     (7, "7, plain or crossed", seven),
     (8, "8 with a smaller top loop", eight_small_top),
+    (8, "8 as a 6 and a stroke", eight_six_and_stroke),
     (0, "0 as an oval", zero),
     (9, "9 with a straight or hooked tail", nine),
 ];
@@ -47,16 +48,6 @@ impl Rng {
     fn chance(&mut self, p: f32) -> bool {
         self.u(0.0, 1.0) < p
     }
-}
-
-fn ellipse(c: Point, r: Point, a0: f32, a1: f32) -> Vec<Point> {
-    let n = ((a1 - a0).abs() / 0.2).ceil().max(2.0) as usize;
-    (0..=n)
-        .map(|k| {
-            let a = a0 + (a1 - a0) * k as f32 / n as f32;
-            [c[0] + r[0] * a.cos(), c[1] + r[1] * a.sin()]
-        })
-        .collect()
 }
 
 fn one_flagged(r: &mut Rng) -> Vec<Vec<Point>> {
@@ -102,14 +93,28 @@ fn eight_small_top(r: &mut Rng) -> Vec<Vec<Point>> {
     let top_c = [r.u(-0.05, 0.05), waist / 2.0];
     let bottom_c = [0.0, waist + bottom_r[1]];
     // One stroke: around the top loop, then around the bottom one, as many write it.
-    let top = ellipse(top_c, top_r, FRAC_PI_2, FRAC_PI_2 + TAU);
-    let bottom = ellipse(bottom_c, bottom_r, -FRAC_PI_2, -FRAC_PI_2 - TAU);
+    let top = arc(top_c, top_r, FRAC_PI_2, FRAC_PI_2 + TAU);
+    let bottom = arc(bottom_c, bottom_r, -FRAC_PI_2, -FRAC_PI_2 - TAU);
     vec![top.into_iter().chain(bottom).collect()]
+}
+
+fn eight_six_and_stroke(r: &mut Rng) -> Vec<Vec<Point>> {
+    // A 6 (down the left into a bottom loop), then a stroke from the loop's top back up to
+    // where the 6 began, closing a top loop.
+    let waist = r.u(0.35, 0.5);
+    let loop_r = [r.u(0.22, 0.35), (1.0 - waist) / 2.0];
+    let c = [0.0, waist + loop_r[1]];
+    let start = [r.u(0.05, 0.25), 0.0];
+    let mut six = vec![start, [-loop_r[0] * r.u(0.6, 1.0), waist * 0.5]];
+    six.extend(arc(c, loop_r, PI, -PI));
+    let bulge = r.u(0.1, 0.3);
+    let stroke = vec![[0.0, waist], [start[0] + bulge, waist * 0.5], start];
+    vec![six, stroke]
 }
 
 fn zero(r: &mut Rng) -> Vec<Vec<Point>> {
     let start = r.u(-FRAC_PI_2 - 0.3, -FRAC_PI_2 + 0.3);
-    vec![ellipse(
+    vec![arc(
         [0.0, 0.5],
         [r.u(0.25, 0.42), 0.5],
         start,
@@ -120,7 +125,7 @@ fn zero(r: &mut Rng) -> Vec<Vec<Point>> {
 fn nine(r: &mut Rng) -> Vec<Vec<Point>> {
     let head_r = [r.u(0.2, 0.35), r.u(0.17, 0.25)];
     let head_c = [0.0, head_r[1]];
-    let mut stroke = ellipse(head_c, head_r, 0.0, -TAU);
+    let mut stroke = arc(head_c, head_r, 0.0, -TAU);
     let top_of_tail = [head_c[0] + head_r[0], head_c[1]];
     let lean = r.u(-0.2, 0.05);
     let end = [top_of_tail[0] + lean, 1.0];
@@ -129,7 +134,7 @@ fn nine(r: &mut Rng) -> Vec<Vec<Point>> {
         // A hook back to the left under the tail.
         let rad = r.u(0.08, 0.16);
         stroke.extend(
-            ellipse(
+            arc(
                 [end[0] - rad, end[1] - rad * 0.3],
                 [rad, rad],
                 0.3,
