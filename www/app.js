@@ -6,7 +6,6 @@ import { Pad } from './pad.js';
 import { View } from './view.js';
 import { start, webgpu, message, reasons, backendLabel, Backend, WEBGPU_FILES } from './engine.js';
 import { keepOffline, keepFiles } from './offline.js';
-import { Personal, LEARN_FILES, MIN_EXAMPLES } from './personal.js';
 
 const params = new URLSearchParams(location.search);
 const backendPref = ['cpu', 'webgpu'].includes(params.get('backend')) ? params.get('backend') : 'auto';
@@ -22,7 +21,10 @@ let wanted = '';
 const cards = new Map();
 /** The input of the prediction on show: what a correction teaches. */
 let shown = null;
-const personal = new Personal(personalChanged);
+/** The personal models (personal.js), loaded once the page takes drawings: nothing of them is
+ * needed before, and IndexedDB is not opened on the first load's path. */
+let learning = null; // { personal, LEARN_FILES, MIN_EXAMPLES }
+const personalWeights = (model) => learning?.personal.weights(model) ?? null;
 
 const pad = new Pad($('pad'), schedule);
 
@@ -70,7 +72,7 @@ async function recover(e) {
   console.warn(`Falling back to the CPU: ${why}`);
   rec.close();
   try {
-    const cpu = await cpuFor(rec.model, personal.weights(rec.model));
+    const cpu = await cpuFor(rec.model, personalWeights(rec.model));
     engine = { ...engine, rec: cpu, cpu, why };
     showStatus();
     dirty = true;
@@ -109,7 +111,7 @@ async function load() {
   try {
     for (;;) {
       const model = wanted;
-      const weights = personal.weights(model);
+      const weights = personalWeights(model);
       const before = engine.rec;
       if (before.model === model && before.weights === weights) return;
       let why = before.backend === Backend.Cpu ? engine.why : null;
@@ -131,7 +133,7 @@ async function load() {
         if (weights === null) throw e;
         // The stored personal model cannot be used (damaged, or for another network): the
         // shipped one takes over, and the examples are learned again.
-        personal.discard(model, message(e));
+        learning.personal.discard(model, message(e));
         continue;
       }
       if (engine.rec !== before) continue; // the WebGPU check finished meanwhile
@@ -147,17 +149,17 @@ async function load() {
 /** A correction: the drawing on show was `digit`. It is kept and learned from; the pad clears
  * for the next drawing. */
 function teach(digit) {
-  if (!engine || !shown || pad.isEmpty) return;
-  personal.teach(wanted, shown, digit);
+  if (!engine || !learning || !shown || pad.isEmpty) return;
+  learning.personal.teach(wanted, shown, digit);
   pad.clear();
 }
 
 function personalChanged(model) {
   if (model !== wanted) return;
-  const status = personal.status(model);
+  const status = learning.personal.status(model);
   showPersonal();
   // The learning module came through this page: kept for offline use like the rest.
-  if (status.learned && !status.training) keepFiles(LEARN_FILES);
+  if (status.learned && !status.training) keepFiles(learning.LEARN_FILES);
   sync();
 }
 
@@ -170,9 +172,10 @@ function showError(text) {
 
 /** The personal model's line, for the wanted model; "in use" once the recognizer runs it. */
 function showPersonal() {
-  const weights = personal.weights(wanted);
+  if (!learning) return;
+  const weights = personalWeights(wanted);
   const inUse = !!engine && weights !== null && engine.rec.model === wanted && engine.rec.weights === weights;
-  view.showPersonal(personal.status(wanted), MIN_EXAMPLES, inUse);
+  view.showPersonal(learning.personal.status(wanted), learning.MIN_EXAMPLES, inUse);
 }
 
 function showStatus() {
@@ -208,14 +211,14 @@ function fillModels(mod) {
     history.replaceState(null, '', url);
     wanted = name;
     showPersonal();
-    personal.open(name, cards.get(name));
+    learning?.personal.open(name, cards.get(name));
     sync();
   });
 }
 
 function listen() {
   $('clear').addEventListener('click', () => pad.clear());
-  $('reset-personal').addEventListener('click', () => personal.reset(wanted));
+  $('reset-personal').addEventListener('click', () => learning?.personal.reset(wanted));
   $('undo').addEventListener('click', () => pad.undo());
   window.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLSelectElement) return;
@@ -247,12 +250,12 @@ async function main() {
   fillModels(engine.mod);
   wanted = engine.rec.model;
   showStatus();
-  personal.open(wanted, cards.get(wanted));
   document.documentElement.dataset.ready = 'true';
   performance.mark('digits:ready');
   schedule();
+  startLearning();
   if (engine.pending) {
-    const gpu = await webgpu(backendPref, () => wanted, (model) => personal.weights(model));
+    const gpu = await webgpu(backendPref, () => wanted, personalWeights);
     engine = gpu.rec ? { ...engine, rec: gpu.rec, why: null, pending: false } : { ...engine, why: gpu.why, pending: false };
     showStatus();
     schedule();
@@ -263,6 +266,17 @@ async function main() {
   // Only now: caching the site for offline use must not compete with the first load.
   await keepOffline(offerUpdate);
   if (engine.rec.backend === Backend.WebGpu) keepFiles(WEBGPU_FILES);
+}
+
+/** Loads the personal models' module and opens the wanted model's personal state. */
+async function startLearning() {
+  try {
+    const mod = await import('./personal.js');
+    learning = { ...mod, personal: new mod.Personal(personalChanged) };
+    await learning.personal.open(wanted, cards.get(wanted));
+  } catch (e) {
+    console.warn(`Learning your handwriting is unavailable: ${message(e)}`);
+  }
 }
 
 /** Shows the "new version" bar; its button lets the waiting build take over (the page reloads). */

@@ -61,7 +61,7 @@ export async function start(model, backend) {
  * CPU's (checked in the wasm).
  * @returns {Promise<{rec: WorkerRecognizer} | {why: string}>}
  */
-export async function webgpu(backend, currentModel, weightsFor) {
+export async function webgpu(backend, currentModel, weightsFor = () => null) {
   const unavailable = (cause) => ({ why: reasons.unavailable(cause, backend) });
   // No worker at all (and nothing downloaded) where the page itself sees no WebGPU.
   if (!navigator.gpu) return unavailable('this browser has no WebGPU: navigator.gpu is missing');
