@@ -97,6 +97,13 @@ describe('teaching it your handwriting', () => {
       const reloaded = await readings(page, CHECKED);
       assert.deepEqual(reloaded, after, 'after a reload the personal model is still used');
 
+      // Personal models are per model: the seed model has none, and web's comes back with it.
+      await page.selectOption('[data-testid="model"]', 'seed');
+      await learned(page, 0, 15_000);
+      assert.equal((await personal(page)).reset, false, 'no examples for the seed model');
+      await page.selectOption('[data-testid="model"]', 'web');
+      await learned(page, 5, 15_000);
+
       // A damaged personal model in storage: the page falls back, says so and learns again.
       await page.evaluate(() => new Promise((resolve, reject) => {
         const open = indexedDB.open('digits-personal');
