@@ -219,6 +219,7 @@ function fillModels(mod) {
 function listen() {
   $('clear').addEventListener('click', () => pad.clear());
   $('reset-personal').addEventListener('click', () => learning?.personal.reset(wanted));
+  $('undo-teach').addEventListener('click', () => learning?.personal.undo(wanted));
   $('undo').addEventListener('click', () => pad.undo());
   window.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLSelectElement) return;

@@ -183,6 +183,19 @@ export class Personal {
     if (r.examples.length >= MIN_EXAMPLES) this.#train(model);
   }
 
+  /** Forgets `model`'s latest example (a mis-tap, say) and learns from the others again; below
+   * MIN_EXAMPLES the shipped model is back. */
+  async undo(model) {
+    const r = this.#records.get(model);
+    if (!r?.examples.length) return;
+    r.examples.pop();
+    this.#now.get(model).note = null;
+    if (r.examples.length < MIN_EXAMPLES) Object.assign(r, { weights: null, learned: null });
+    await this.#store.put(r);
+    this.#onChange(model);
+    if (r.examples.length >= MIN_EXAMPLES) this.#train(model);
+  }
+
   /** Forgets `model`'s examples and personal model. */
   async reset(model) {
     const r = this.#records.get(model);

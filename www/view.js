@@ -43,6 +43,7 @@ export class View {
     bar.hidden = !training;
     bar.value = progress;
     document.getElementById('reset-personal').hidden = examples === 0;
+    document.getElementById('undo-teach').hidden = examples === 0;
     const parts = [];
     if (training) {
       parts.push(`Learning your handwriting from ${plural(examples, 'example')}\u2026`);

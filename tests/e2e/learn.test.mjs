@@ -71,6 +71,12 @@ describe('teaching it your handwriting', () => {
           const p = await personal(page);
           assert.match(p.text, /2 examples saved; 1 more/, p.text);
           assert.ok(p.reset, 'the reset control shows once there are examples');
+          // A mis-tap is taken back, and the drawing taught again.
+          await page.click('[data-testid="undo-teach"]');
+          await page.waitForFunction(() => /1 example saved; 2 more/.test(document.querySelector('[data-testid="personal"]').textContent));
+          await h.drawAndSettle(page, h.arabicSeven(seed));
+          await h.actAndSettle(page, () => page.click('[data-testid="teach-7"]'));
+          assert.match((await personal(page)).text, /2 examples saved; 1 more/);
         }
       }
       await learned(page, 5);
