@@ -36,20 +36,20 @@ run() {
 
 stage "lint"
 run lint cargo fmt --all -- --check
-run lint cargo clippy --profile fast --workspace --all-targets --features digits/learn --locked -- -D warnings
+run lint cargo clippy --profile fast --workspace --all-targets --locked -- -D warnings
 run lint scripts/lint-workflows.sh
 run lint shellcheck scripts/*.sh .ci/run
 
 stage "native tests"
-# With `learn`: the on-device learning (tests/learn.rs) is tested natively too. Tests that need
-# the full MNIST are #[ignore]d; they run when it is here ($MNIST_DIR or
+# The trainer builds the crate with `learn`, so the on-device learning (tests/learn.rs) is
+# tested natively too. Tests that need the full MNIST are #[ignore]d; they run when it is here ($MNIST_DIR or
 # data/mnist), and cargo reports them as ignored otherwise.
 if [[ -f "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte.gz" || -f "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte" ]]; then
   echo "full MNIST in ${MNIST_DIR:-data/mnist}: running the tests that need it too"
-  run native cargo test --profile fast --workspace --features digits/learn --locked -- --include-ignored
+  run native cargo test --profile fast --workspace --locked -- --include-ignored
 else
   echo "no full MNIST in \$MNIST_DIR or data/mnist: the tests that need it are reported as ignored"
-  run native cargo test --profile fast --workspace --features digits/learn --locked
+  run native cargo test --profile fast --workspace --locked
 fi
 
 if ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1; then

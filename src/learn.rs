@@ -133,15 +133,15 @@ impl FineTune {
         if own.len() > MAX_EXAMPLES {
             own.drain(..own.len() - MAX_EXAMPLES);
         }
-        let plain = device.clone().without_autodiff();
-        let before = weights::load(base, config, &plain).map_err(LearnError::Weights)?;
-        let holdout_before = correct(&before, &replay.holdout, &plain);
-        let own_before = correct(&before, &own, &plain);
         // No dropout: a few examples are better learned from whole, and the run then draws on
         // no global generator, so the same examples give the same model.
-        let model = weights::load(base, &config.clone().with_dropout(0.0), device)
-            .map_err(LearnError::Weights)?
-            .train();
+        let plain = device.clone().without_autodiff();
+        let before = weights::load(base, &config.clone().with_dropout(0.0), &plain)
+            .map_err(LearnError::Weights)?;
+        let holdout_before = correct(&before, &replay.holdout, &plain);
+        let own_before = correct(&before, &own, &plain);
+        // The same weights, decoded once, to train on `device`.
+        let model = before.clone().train().fork(device);
         let optim = AdamConfig::new().init();
         Ok(Self {
             model: Some(model),

@@ -73,8 +73,8 @@ class Store {
   }
 }
 
-/** The learning worker, created on the first fine-tune and kept for the next ones. */
-class Learner {
+/** The learning worker, created on the first correction (to fetch the module early) and kept. */
+class LearnWorker {
   #worker = null;
   #calls = new Map();
   #next = 0;
@@ -123,7 +123,7 @@ class Learner {
 export class Personal {
   #store = new Store();
   #ready = this.#store.open();
-  #learner = new Learner();
+  #learner = new LearnWorker();
   #records = new Map();
   #now = new Map(); // model -> {training, progress, again, note}
   #onChange;
