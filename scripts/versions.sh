@@ -28,3 +28,6 @@ wasm_bindgen_version() {
     in_wb && /^version = "/ { v = $3; gsub(/"/, "", v); print v; exit }
   ' "$lock" | grep . || { echo "wasm_bindgen_version: no wasm-bindgen package in $lock" >&2; return 1; }
 }
+# The real-writer validation set (scripts/optdigits.sh) is made from this scikit-learn release's
+# digits.csv.gz; the trainer checks the file's SHA-256 (trainer/src/optdigits.rs).
+SKLEARN_VERSION=1.9.1

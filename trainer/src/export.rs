@@ -76,6 +76,16 @@ pub struct ModelCard {
     pub unsure_hedged_right: Option<f64>,
     #[serde(default)]
     pub unsure_flagged_wrong: Option<f64>,
+    /// Digits by real writers outside MNIST (`trainer::optdigits`, the validation set runs are
+    /// chosen on): correct of total, per digit, and `confusion[label][answer]`.
+    #[serde(default)]
+    pub writers_correct: Option<usize>,
+    #[serde(default)]
+    pub writers_total: Option<usize>,
+    #[serde(default)]
+    pub writers_per_class_accuracy: Option<[f64; NUM_CLASSES]>,
+    #[serde(default)]
+    pub writers_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
     pub weights_file: String,
     /// "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
     /// Every accuracy above is the stored weights'.

@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod files;
 pub mod idx;
 pub mod mnist;
+pub mod optdigits;
 pub mod plots;
 pub mod replay;
 pub mod report;

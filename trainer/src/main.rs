@@ -10,6 +10,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use digits::model::Mlp;
 use digits::weights;
+use sha2::Digest;
 use trainer::evaluate::evaluate;
 use trainer::export::{ModelCard, Paths};
 use trainer::files::write_atomic;
@@ -98,6 +99,22 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         data: DataArgs,
+    },
+    /// Build the real-writer validation set (trainer/data/optdigits-validation.json) from
+    /// scikit-learn's digits.csv (see scripts/optdigits.sh), leaving out the team's held-out list.
+    Optdigits {
+        /// scikit-learn's `sklearn/datasets/data/digits.csv.gz` (gzipped or not).
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+        /// The indices to leave out, one a line.
+        #[arg(long, value_name = "FILE")]
+        heldout: PathBuf,
+        /// Destination [default: the workspace's trainer/data/optdigits-validation.json].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write the set as a picture (binary PGM), as the model sees it.
+        #[arg(long, value_name = "FILE")]
+        sheet: Option<PathBuf>,
     },
     /// Write the first COUNT test-split images as the gzipped IDX fixture the tests use.
     Fixture {
@@ -262,6 +279,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             fetch::fetch(&dest.unwrap_or_else(|| in_workspace("data/mnist")))
         }
         Command::Fixture { count, data } => cmd_fixture(count, &data),
+        Command::Optdigits {
+            csv,
+            heldout,
+            out,
+            sheet,
+        } => cmd_optdigits(&csv, &heldout, out, sheet.as_deref()),
         Command::Replay {
             per_class,
             holdout_per_class,
@@ -667,6 +690,39 @@ fn cmd_replay(
         set.train.len(),
         set.holdout.len(),
         bytes.len()
+    );
+    Ok(())
+}
+
+fn cmd_optdigits(
+    csv: &Path,
+    heldout: &Path,
+    out: Option<PathBuf>,
+    sheet: Option<&Path>,
+) -> anyhow::Result<()> {
+    use trainer::optdigits::{self, ValidationSet};
+    let csv = trainer::idx::read_maybe_gzipped(csv)?;
+    let digest = trainer::mnist::hex(&sha2::Sha256::digest(&csv));
+    anyhow::ensure!(
+        digest == optdigits::CSV_SHA256,
+        "the digits file's SHA-256 is {digest}, not scikit-learn 1.9.1's {}: \
+         use scripts/optdigits.sh, which fetches that release",
+        optdigits::CSV_SHA256
+    );
+    let text = std::fs::read_to_string(heldout)
+        .with_context(|| format!("{}: cannot read the held-out list", heldout.display()))?;
+    let heldout = optdigits::parse_heldout(&text)?;
+    let set = ValidationSet::build(&csv, &heldout)?;
+    let out = out.unwrap_or_else(|| in_workspace(optdigits::FILE));
+    write_atomic(&out, serde_json::to_string(&set)?.as_bytes())?;
+    if let Some(path) = sheet {
+        write_atomic(path, &set.contact_sheet())?;
+    }
+    eprintln!(
+        "wrote {} ({} digits, {} left out)",
+        out.display(),
+        set.digits.len(),
+        set.left_out
     );
     Ok(())
 }

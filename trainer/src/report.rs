@@ -21,6 +21,8 @@ pub struct Measurements {
     pub styles: Vec<StyleScore>,
     pub unsure: Threshold,
     pub fixture: Option<Evaluation>,
+    /// Digits by real writers outside MNIST (`optdigits`): the set runs are chosen on.
+    pub writers: Evaluation,
 }
 
 /// Measures `model` on `raw_test` (MNIST's test images as scanned; normalised here when the
@@ -45,6 +47,7 @@ pub fn measure(
     let unsure = unsure::choose(&unsure::top_probabilities(model, &drawn_set, device));
     let (styled, styles) = styles::evaluate(model, device);
     let fixture = fixture.map(|f| evaluate(model, &prepare(f), device));
+    let writers = evaluate(model, &writers_set(), device);
     Measurements {
         test,
         drawn,
@@ -52,6 +55,19 @@ pub fn measure(
         styles,
         unsure,
         fixture,
+        writers,
+    }
+}
+
+/// The committed real-writer validation set through the page's preprocessing; empty (and
+/// said so on stderr) when its file cannot be read, so that a measurement never fails for it.
+pub fn writers_set() -> Dataset {
+    match crate::optdigits::ValidationSet::committed() {
+        Ok(set) => set.dataset(),
+        Err(e) => {
+            eprintln!("warning: no real-writer validation set: {e:#}");
+            Dataset::from_pixels(Vec::new(), Vec::new())
+        }
     }
 }
 
@@ -75,6 +91,10 @@ impl ModelCard {
         self.unsure_flagged_wrong = Some(m.unsure.flagged_wrong);
         self.fixture_correct = m.fixture.as_ref().map(|f| f.correct);
         self.fixture_total = m.fixture.as_ref().map(|f| f.total);
+        self.writers_correct = Some(m.writers.correct);
+        self.writers_total = Some(m.writers.total);
+        self.writers_per_class_accuracy = Some(m.writers.per_class());
+        self.writers_confusion = Some(m.writers.confusion);
     }
 
     /// Records the stored weights the card describes.
@@ -118,6 +138,36 @@ pub fn print(m: &Measurements) {
         pct(&m.styled)
     );
     print_styles(&m.styles);
+    print_writers(&m.writers);
+}
+
+/// The real-writer validation set: overall, per digit, and its confusion matrix.
+pub fn print_writers(e: &Evaluation) {
+    println!(
+        "digits by writers outside MNIST (validation): {}/{} = {:.2}%",
+        e.correct,
+        e.total,
+        e.accuracy() * 100.0
+    );
+    let per = e.per_class();
+    println!(
+        "  per digit: {}",
+        (0..10)
+            .map(|d| format!("{d}: {:.0}%", per[d] * 100.0))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+    println!("  confusion (row: label, column: answer):");
+    println!(
+        "       {}",
+        (0..10).map(|d| format!("{d:>4}")).collect::<String>()
+    );
+    for (d, row) in e.confusion.iter().enumerate() {
+        println!(
+            "    {d}: {}",
+            row.iter().map(|n| format!("{n:>4}")).collect::<String>()
+        );
+    }
 }
 
 /// One line per style, worst first, with what its misses were read as.
