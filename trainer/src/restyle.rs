@@ -1,6 +1,7 @@
 //! Style edits on a traced training digit: the ways people outside MNIST's writers draw some
-//! digits, added to MNIST's own strokes. A 1 gets a flag (and maybe a foot), a 7 a crossbar,
-//! a 9 a tail that hooks back to the left, an 8 a smaller top loop.
+//! digits, added to MNIST's own strokes. A 1 gets a flag (and maybe a foot or a nub halfway
+//! down), a 7 a crossbar, a 9 a tail that hooks back to the left or sweeps into a flat base (a
+//! "g"), a 4 a closed top, an 8 a smaller top loop.
 //!
 //! These edit traced MNIST digits; the held-out styles (`styles`) are drawn from templates by
 //! another generator, so that set can still tell whether the edits teach the styles themselves.
@@ -62,6 +63,14 @@ pub fn restyle(
                 let (l, r) = (u(0.15, 0.35) * h, u(0.15, 0.35) * h);
                 paths.push(vec![[bottom[0] - l, bottom[1]], [bottom[0] + r, bottom[1]]]);
             }
+            if u(0.0, 1.0) < 0.25 {
+                // A short bar or nub across the stem about halfway down (real writers' flagged
+                // 1s that were read as 4).
+                let y = y0 + u(0.4, 0.6) * h;
+                let x = (x0 + x1) / 2.0 + u(-0.05, 0.05) * h;
+                let (l, r) = (u(0.04, 0.12) * h, u(0.04, 0.12) * h);
+                paths.push(vec![[x - l, y], [x + r, y + u(-0.03, 0.03) * h]]);
+            }
         }
         7 => {
             // A crossbar through the stem, a little below the middle.
@@ -81,18 +90,59 @@ pub fn restyle(
             paths.push(vec![[x - l, y + u(-0.03, 0.03) * h], [x + r, y]]);
         }
         9 => {
-            // The tail's end curls under and back up to the left.
             let end = extreme_end(&paths, false)?;
-            let r = u(0.1, 0.2) * h;
-            let (cx, cy) = (end[0] - r, end[1] - u(0.0, 0.3) * r);
-            let (a0, a1) = ((end[1] - cy).atan2(end[0] - cx), PI + u(0.2, 0.8));
-            let hook: Vec<Point> = (0..=8)
-                .map(|k| {
-                    let a = a0 + (a1 - a0) * k as f32 / 8.0;
-                    [cx + r * a.cos(), cy + r * a.sin()]
-                })
-                .collect();
-            paths.push(hook);
+            if u(0.0, 1.0) < 0.5 {
+                // The tail's end curls under and back up to the left.
+                let r = u(0.1, 0.2) * h;
+                let (cx, cy) = (end[0] - r, end[1] - u(0.0, 0.3) * r);
+                let (a0, a1) = ((end[1] - cy).atan2(end[0] - cx), PI + u(0.2, 0.8));
+                let hook: Vec<Point> = (0..=8)
+                    .map(|k| {
+                        let a = a0 + (a1 - a0) * k as f32 / 8.0;
+                        [cx + r * a.cos(), cy + r * a.sin()]
+                    })
+                    .collect();
+                paths.push(hook);
+            } else {
+                // A "g": the tail bends and sweeps far to the left into a flat base (real
+                // writers' 9s that were read as 3).
+                let (dx, dy) = (u(0.35, 0.75) * h, u(0.05, 0.15) * h);
+                let rise = u(0.0, 0.15) * h;
+                let bend = u(0.1, 0.3);
+                let sweep = vec![
+                    end,
+                    [end[0] - bend * dx, end[1] + dy],
+                    [end[0] - 0.6 * dx, end[1] + dy],
+                    [end[0] - dx, end[1] + dy - rise],
+                ];
+                paths.push(sweep);
+            }
+        }
+        4 => {
+            // A closed top: the left arm's top joined to the stem's top, as one-stroke 4s are
+            // often written; sometimes the stem's foot curls to the left.
+            let top = extreme_end(&paths, true)?;
+            // The leftmost point in the upper two thirds: where the arm turns.
+            let arm = paths
+                .iter()
+                .flatten()
+                .filter(|p| p[1] < y0 + 0.67 * h)
+                .min_by(|a, b| a[0].total_cmp(&b[0]))
+                .copied()?;
+            let apex = [top[0] - u(0.0, 0.2) * (top[0] - arm[0]), top[1]];
+            paths.push(vec![
+                [arm[0] + u(0.0, 0.1) * h, y0 + u(0.0, 0.25) * h],
+                apex,
+            ]);
+            if u(0.0, 1.0) < 0.3 {
+                let bottom = extreme_end(&paths, false)?;
+                let r = u(0.08, 0.15) * h;
+                paths.push(vec![
+                    bottom,
+                    [bottom[0] - r, bottom[1] + 0.3 * r],
+                    [bottom[0] - 1.8 * r, bottom[1] - 0.2 * r],
+                ]);
+            }
         }
         8 => {
             // The waist moves up, and the top loop narrows: on half as many 8s as the other
@@ -146,6 +196,43 @@ mod tests {
         let s = restyle(&stem(), 7, &mut u).unwrap();
         let bar: Vec<f32> = s.iter().nth(1).unwrap().to_vec();
         assert!(bar[0] < 140.0 && bar[2] > 140.0, "{bar:?}");
+    }
+
+    #[test]
+    fn a_nine_gets_a_tail_that_ends_to_the_left_of_its_end() {
+        for pick in [0.25, 0.75] {
+            // The first draw picks the hook (< 0.5) or the sweep into a flat base.
+            let mut first = true;
+            let mut u = |lo: f32, hi: f32| {
+                if std::mem::take(&mut first) {
+                    pick
+                } else {
+                    (lo + hi) / 2.0
+                }
+            };
+            let s = restyle(&stem(), 9, &mut u).unwrap();
+            let tail = s.iter().nth(1).unwrap();
+            let last = &tail[tail.len() - 2..];
+            assert!(last[0] < 140.0 - 10.0, "pick {pick}: {tail:?}");
+        }
+    }
+
+    #[test]
+    fn a_four_gets_a_stroke_closing_its_top() {
+        // An open 4: the arm down to the bar, and the stem.
+        let four = Strokes::from_points(
+            &[
+                vec![[100.0, 40.0], [60.0, 160.0], [200.0, 160.0]],
+                vec![[160.0, 40.0], [160.0, 240.0]],
+            ],
+            15.0,
+        );
+        let mut u = |lo: f32, hi: f32| (lo + hi) / 2.0;
+        let s = restyle(&four, 4, &mut u).unwrap();
+        assert!(s.iter().count() >= 3);
+        let top = s.iter().nth(2).unwrap();
+        // It runs from the arm rightwards, up to the top.
+        assert!(top[2] > top[0] && top[3] <= 40.0 + 1.0, "{top:?}");
     }
 
     #[test]
