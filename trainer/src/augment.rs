@@ -16,6 +16,9 @@ pub struct AugmentConfig {
     /// Share of the digits redrawn as strokes that also get a style edit (`restyle`): a flag
     /// on a 1, a crossbar on a 7, a hook on a 9, a small top loop on an 8.
     pub style_edit_rate: f32,
+    /// Share of the digits redrawn as strokes that are first coarsened to 8x8 and traced as the
+    /// real-writer validation set is (`optdigits::coarsen`), so that coarse drawings are seen.
+    pub coarse_rate: f32,
 }
 
 impl Default for AugmentConfig {
@@ -23,6 +26,7 @@ impl Default for AugmentConfig {
         Self {
             distort: DistortConfig::default(),
             style_edit_rate: 0.3,
+            coarse_rate: 0.0,
         }
     }
 }
@@ -31,6 +35,7 @@ impl Default for AugmentConfig {
 pub struct Augmenter {
     distorter: Distorter,
     style_edit_rate: f32,
+    coarse_rate: f32,
 }
 
 impl Augmenter {
@@ -38,6 +43,7 @@ impl Augmenter {
         Self {
             distorter: Distorter::new(seed, config.distort),
             style_edit_rate: config.style_edit_rate,
+            coarse_rate: config.coarse_rate,
         }
     }
 
@@ -51,7 +57,16 @@ impl Augmenter {
         // through the page's own preprocessing: exactly what a drawing on the pad becomes.
         if !d.next_u32().is_multiple_of(3) {
             let brush = d.uniform(8.0, 40.0);
-            let mut strokes = crate::trace::strokes_with_brush(&bytes, brush);
+            let coarse = (self.coarse_rate > 0.0 && d.uniform(0.0, 1.0) < self.coarse_rate)
+                .then(|| crate::optdigits::coarsen(&bytes))
+                .flatten();
+            let mut strokes = match coarse {
+                Some(cells) => digits::preprocess::Strokes::from_points(
+                    &crate::optdigits::strokes_of(&cells),
+                    brush,
+                ),
+                None => crate::trace::strokes_with_brush(&bytes, brush),
+            };
             if d.uniform(0.0, 1.0) < self.style_edit_rate {
                 let mut u = |lo, hi| d.uniform(lo, hi);
                 if let Some(edited) = crate::restyle::restyle(&strokes, label, &mut u) {

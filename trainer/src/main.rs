@@ -232,6 +232,11 @@ struct TrainArgs {
         |h| h.augment.to_string(),
     ))]
     augment: Option<bool>,
+    #[arg(long, help = per_preset(
+        "Share of augmented digits redrawn from an 8x8 coarsening, as the real-writer set is",
+        |h| h.coarse_rate.to_string(),
+    ))]
+    coarse_rate: Option<f32>,
     /// Train on only the first N images of the training split (quick experiments).
     #[arg(long)]
     limit: Option<usize>,
@@ -323,7 +328,16 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     macro_rules! set {
         ($($f:ident),*) => { $(if let Some(v) = args.$f { hyper.$f = v; })* };
     }
-    set!(dropout, lr, batch_size, epochs, seed, adam_epsilon, augment);
+    set!(
+        dropout,
+        lr,
+        batch_size,
+        epochs,
+        seed,
+        adam_epsilon,
+        augment,
+        coarse_rate
+    );
     if args.lr_final.is_some() {
         hyper.lr_final = args.lr_final;
     }

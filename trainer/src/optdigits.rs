@@ -195,6 +195,28 @@ fn reachable_background(ink: &[bool]) -> Vec<bool> {
     seen
 }
 
+/// A 28x28 digit (bytes) as optdigits would have scanned it: its ink fitted into a 32x32
+/// bitmap (keeping the aspect ratio, centred), thresholded, and counted in 4x4 blocks. The
+/// training augmentation uses it to show the model digits as coarse as the validation set's.
+pub fn coarsen(pixels: &[u8]) -> Option<[u8; CELLS * CELLS]> {
+    let unit: Vec<f32> = pixels.iter().map(|&p| p as f32 / 255.0).collect();
+    let (x0, y0, x1, y1) = digits::preprocess::ink_bounds(&unit, 0.3)?;
+    let (w, h) = ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32);
+    let scale = 32.0 / w.max(h);
+    let (cx, cy) = ((x0 + x1 + 1) as f32 / 2.0, (y0 + y1 + 1) as f32 / 2.0);
+    let mut out = [0u8; CELLS * CELLS];
+    for by in 0..32 {
+        for bx in 0..32 {
+            let sx = (bx as f32 + 0.5 - 16.0) / scale + cx - 0.5;
+            let sy = (by as f32 + 0.5 - 16.0) / scale + cy - 0.5;
+            if digits::preprocess::sample(&unit, sx, sy) > 0.5 {
+                out[(by / 4) * CELLS + bx / 4] += 1;
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Pen strokes (canvas units) tracing the digit's skeleton, short spurs removed and each path
 /// smoothed once, as a pen would have drawn it rather than along pixel steps.
 pub fn strokes_of(pixels: &[u8; CELLS * CELLS]) -> Vec<Vec<Point>> {
@@ -430,6 +452,25 @@ mod tests {
         assert!(at(14, 14) < 0.1);
         let ink = |xs: std::ops::Range<usize>| xs.map(|x| at(x, 14)).fold(0.0, f32::max);
         assert!(ink(0..14) > 0.5 && ink(14..SIDE) > 0.5);
+    }
+
+    #[test]
+    fn an_mnist_bar_coarsens_to_a_full_height_column() {
+        let mut bar = [0u8; INPUT_SIZE];
+        for y in 4..24 {
+            for x in 12..16 {
+                bar[y * SIDE + x] = 255;
+            }
+        }
+        let cells = coarsen(&bar).unwrap();
+        // The ink fills the 32 rows, so every row of cells has some; the edges none.
+        for row in cells.chunks(CELLS) {
+            assert!(row.iter().any(|&c| c >= 8), "{cells:?}");
+            assert_eq!((row[0], row[7]), (0, 0), "{cells:?}");
+        }
+        assert!(coarsen(&[0u8; INPUT_SIZE]).is_none());
+        // And it traces back into one stroke.
+        assert_eq!(strokes_of(&cells).len(), 1);
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Hyper {
     pub augment: bool,
     /// Feed the model images through the page's 20x20-fit + centre-of-mass normalisation.
     pub normalize: bool,
+    /// Share of the augmented digits redrawn from an 8x8 coarsening (`augment`).
+    pub coarse_rate: f32,
 }
 
 /// A preset's training recipe. Its network (widths, dropout) comes from
@@ -51,6 +53,7 @@ pub struct Recipe {
     pub seed: u64,
     pub augment: bool,
     pub normalize: bool,
+    pub coarse_rate: f32,
 }
 
 /// Every preset's recipe.
@@ -68,6 +71,7 @@ pub const RECIPES: &[Recipe] = &[
         seed: 1,
         augment: false,
         normalize: false,
+        coarse_rate: 0.0,
     },
     // The page's default: canvas-like distortions and style edits of the training split, inputs
     // normalised as the page does.
@@ -81,6 +85,7 @@ pub const RECIPES: &[Recipe] = &[
         seed: 1,
         augment: true,
         normalize: true,
+        coarse_rate: 0.0,
     },
 ];
 
@@ -102,6 +107,7 @@ impl Hyper {
             lr_final: recipe.lr_final,
             augment: recipe.augment,
             normalize: recipe.normalize,
+            coarse_rate: recipe.coarse_rate,
         })
     }
 
@@ -198,7 +204,13 @@ pub fn train(
 
     // Augmented runs distort every training image afresh each epoch into one reused buffer.
     let mut augmented = hyper.augment.then(|| {
-        let aug = crate::augment::Augmenter::new(hyper.seed as u32, Default::default());
+        let aug = crate::augment::Augmenter::new(
+            hyper.seed as u32,
+            crate::augment::AugmentConfig {
+                coarse_rate: hyper.coarse_rate,
+                ..Default::default()
+            },
+        );
         (aug, train_set.clone())
     });
     for epoch in 1..=hyper.epochs {
