@@ -188,9 +188,12 @@ function showStatus() {
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
   // Not toLocaleString: its first call loads the locale data, ~30 ms of start-up.
   const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-  let acc = `${pct(card.test_accuracy)} on ${thousands(card.test_total)} MNIST test images`;
-  if (typeof card.drawn_accuracy === 'number') acc += `, ${pct(card.drawn_accuracy)} on drawn digits`;
-  if (card.style_total) acc += `, ${pct(card.style_correct / card.style_total)} on other ways of writing them`;
+  // Each figure names the set it was measured on (see "How measured" beside it).
+  const parts = [`${pct(card.test_accuracy)} of ${thousands(card.test_total)} MNIST test digits`];
+  if (typeof card.drawn_accuracy === 'number') parts.push(`${pct(card.drawn_accuracy)} of the same digits redrawn as pen strokes`);
+  if (card.writers_total) parts.push(`${pct(card.writers_correct / card.writers_total)} of ${thousands(card.writers_total)} digits by writers outside MNIST`);
+  if (card.style_total) parts.push(`${pct(card.style_correct / card.style_total)} of our own generated styles`);
+  const acc = parts.join('; ');
   $('accuracy').textContent = acc;
   $('model').value = rec.model;
 }

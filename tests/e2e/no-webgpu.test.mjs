@@ -82,7 +82,7 @@ describe('models', () => {
       assert.equal(new URL(page.url()).searchParams.get('model'), 'web', 'the URL names the new model');
       assert.notEqual(switched.accuracy, seedAccuracy, 'the accuracy line is the new model\'s');
       for (const line of [seedAccuracy, switched.accuracy]) {
-        assert.match(line, /^[\d.]+% on 17,500 MNIST test images, [\d.]+% on drawn digits, [\d.]+% on other ways of writing them$/);
+        assert.match(line, /^[\d.]+% of 17,500 MNIST test digits; [\d.]+% of the same digits redrawn as pen strokes; [\d.]+% of 1,497 digits by writers outside MNIST; [\d.]+% of our own generated styles$/);
       }
       h.assertPrediction(switched, 'the same 7 on web');
       assert.equal(switched.prediction, '7');

@@ -21,7 +21,7 @@ describe('Chromium with WebGPU', () => {
       const s = await h.readState(page);
       assert.match(s.backend, /^WebGPU/, `backend label: ${s.backend}`);
       assert.equal(s.reason, '', 'no fallback reason on WebGPU');
-      assert.match(s.accuracy, /% on [\d,]+ MNIST test images/);
+      assert.match(s.accuracy, /% of [\d,]+ MNIST test digits/);
       h.assertEmpty(s, 'right after ready');
       assert.equal(await h.previewInk(page), 0, 'the preview is black before drawing');
 
