@@ -461,7 +461,10 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         augmentation: hyper.augment.then(|| {
             format!(
                 "{:?}, stroke width +-1 px, then 20x20 fit + centre of mass",
-                trainer::augment::AugmentConfig::default()
+                trainer::augment::AugmentConfig {
+                    coarse_rate: hyper.coarse_rate,
+                    ..Default::default()
+                }
             )
         }),
         lr_final: hyper.lr_final,

@@ -74,7 +74,8 @@ pub const RECIPES: &[Recipe] = &[
         coarse_rate: 0.0,
     },
     // The page's default: canvas-like distortions and style edits of the training split, inputs
-    // normalised as the page does.
+    // normalised as the page does; one in five redrawn digits first coarsened to 8x8 (chosen on
+    // the real-writer validation set: 83.2% without, 84.8% with).
     Recipe {
         name: "web",
         about: "the page's default: a wider MLP trained on canvas-like distortions",
@@ -85,7 +86,7 @@ pub const RECIPES: &[Recipe] = &[
         seed: 1,
         augment: true,
         normalize: true,
-        coarse_rate: 0.0,
+        coarse_rate: 0.2,
     },
 ];
 
