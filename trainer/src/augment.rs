@@ -14,7 +14,8 @@ pub struct AugmentConfig {
     /// The raster distortions, shared with the page's on-device learning.
     pub distort: DistortConfig,
     /// Share of the digits redrawn as strokes that also get a style edit (`restyle`): a flag
-    /// on a 1, a crossbar on a 7, a hook on a 9, a small top loop on an 8.
+    /// on a 1, a crossbar on a 7, a hook or a "g" tail on a 9, a closed top on a 4, a small
+    /// top loop on an 8.
     pub style_edit_rate: f32,
     /// Share of the digits redrawn as strokes that are first coarsened to 8x8 and traced as the
     /// real-writer validation set is (`optdigits::coarsen`), so that coarse drawings are seen.

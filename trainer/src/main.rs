@@ -65,6 +65,10 @@ enum Command {
         /// Also write the held-out style drawings as a picture (binary PGM), one row per style.
         #[arg(long, value_name = "FILE")]
         style_sheet: Option<PathBuf>,
+        /// Also write the real-writer digits the model misreads as a picture (binary PGM), one
+        /// row per true digit, and print what each row was read as.
+        #[arg(long, value_name = "FILE")]
+        writers_sheet: Option<PathBuf>,
     },
     /// Store a saved model's weights in another precision and measure it again: its card's
     /// test-split, drawn-digit and fixture figures become those of the new file.
@@ -273,7 +277,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             data,
             fixture,
             style_sheet,
-        } => cmd_evaluate(&model, &data, fixture, style_sheet.as_deref()),
+            writers_sheet,
+        } => cmd_evaluate(
+            &model,
+            &data,
+            fixture,
+            style_sheet.as_deref(),
+            writers_sheet.as_deref(),
+        ),
         Command::Store {
             model,
             data,
@@ -555,12 +566,20 @@ fn cmd_evaluate(
     data: &DataArgs,
     fixture: bool,
     style_sheet: Option<&Path>,
+    writers_sheet: Option<&Path>,
 ) -> anyhow::Result<()> {
     let device = device(Backend::Ndarray)?;
     let (model, card) = load_model(model_args, &device)?;
     if let Some(path) = style_sheet {
         write_atomic(path, &trainer::styles::contact_sheet())?;
         eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = writers_sheet {
+        let set = trainer::optdigits::ValidationSet::committed()?;
+        let (sheet, legend) = set.misses_sheet(&set.evaluate(&model, &device));
+        write_atomic(path, &sheet)?;
+        eprintln!("wrote {}", path.display());
+        print!("{legend}");
     }
     if fixture {
         let mut set = load_fixture()?;

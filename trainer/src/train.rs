@@ -17,6 +17,10 @@ use crate::evaluate::evaluate;
 use crate::mnist::Dataset;
 use crate::split::LegacyRandomState;
 
+/// How many parts each augmented epoch is split into, each made on its own thread by its own
+/// seeded augmenter.
+pub const AUGMENT_SHARDS: usize = 2;
+
 /// Every knob of a training run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hyper {
@@ -203,66 +207,98 @@ pub fn train(
     let mut shuffler = LegacyRandomState::new(hyper.seed as u32 ^ 0x5eed_5eed);
     let mut history = Vec::with_capacity(hyper.epochs);
 
-    // Augmented runs distort every training image afresh each epoch into one reused buffer.
-    let mut augmented = hyper.augment.then(|| {
-        let aug = crate::augment::Augmenter::new(
-            hyper.seed as u32,
-            crate::augment::AugmentConfig {
+    // Augmented runs distort every training image afresh each epoch. A thread of its own
+    // makes the next epoch's images while this one trains, split into `AUGMENT_SHARDS` parts
+    // with a seeded augmenter each: a fixed count, so that a run gives the same images on any
+    // machine.
+    std::thread::scope(|scope| {
+        let (next_epoch, augmented) = std::sync::mpsc::sync_channel::<Dataset>(1);
+        if hyper.augment {
+            let config = crate::augment::AugmentConfig {
                 coarse_rate: hyper.coarse_rate,
                 ..Default::default()
-            },
-        );
-        (aug, train_set.clone())
-    });
-    for epoch in 1..=hyper.epochs {
-        shuffler.shuffle(&mut order);
-        let data = match augmented.as_mut() {
-            Some((aug, buffer)) => {
-                for i in 0..train_set.len() {
-                    let img = aug.augment(train_set.images.image(i), train_set.labels[i]);
-                    buffer.images.pixels[i * INPUT_SIZE..(i + 1) * INPUT_SIZE]
-                        .copy_from_slice(&img);
+            };
+            let mut shards: Vec<_> = (0..AUGMENT_SHARDS as u32)
+                .map(|k| {
+                    let seed = (hyper.seed as u32).wrapping_add(k.wrapping_mul(0x9e37_79b9));
+                    crate::augment::Augmenter::new(seed, config.clone())
+                })
+                .collect();
+            let epochs = hyper.epochs;
+            scope.spawn(move || {
+                let per_shard = train_set.len().div_ceil(AUGMENT_SHARDS).max(1);
+                for _ in 0..epochs {
+                    let mut buffer = train_set.clone();
+                    std::thread::scope(|s| {
+                        let parts = buffer.images.pixels.chunks_mut(per_shard * INPUT_SIZE);
+                        for (k, (part, aug)) in parts.zip(&mut shards).enumerate() {
+                            s.spawn(move || {
+                                for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
+                                    let i = k * per_shard + j;
+                                    let img =
+                                        aug.augment(train_set.images.image(i), train_set.labels[i]);
+                                    out.copy_from_slice(&img);
+                                }
+                            });
+                        }
+                    });
+                    // A closed channel means training stopped early: nothing more to make.
+                    if next_epoch.send(buffer).is_err() {
+                        return;
+                    }
                 }
-                &*buffer
-            }
-            None => train_set,
-        };
-        let lr = hyper.lr_at(epoch);
-        let bar = progress_bar(options.show_progress, train_set.len(), epoch, hyper.epochs);
-        let start = Instant::now();
-        let mut loss_sum = 0.0f64;
-        let mut seen = 0usize;
-        for (step, chunk) in order.chunks(hyper.batch_size).enumerate() {
-            let (x, y) = batcher.batch(data, chunk, device);
-            let loss = loss_fn.forward(model.forward(x), y);
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(lr, model, grads);
-            let batch_loss = loss.into_scalar::<f32>() as f64;
-            anyhow::ensure!(
-                batch_loss.is_finite(),
-                "training diverged at epoch {epoch}, step {step} (loss {batch_loss}); try a lower --lr"
-            );
-            loss_sum += batch_loss * chunk.len() as f64;
-            seen += chunk.len();
-            if step % 32 == 0 {
-                bar.set_position(seen as u64);
-                bar.set_message(format!("loss {:.4}", loss_sum / seen as f64));
-            }
+            });
+        } else {
+            drop(next_epoch);
         }
-        let seconds = start.elapsed().as_secs_f64();
-        bar.finish_and_clear();
-        let eval = evaluate(&model.valid(), test_set, &device.clone().without_autodiff());
-        let stats = EpochStats {
-            epoch,
-            train_loss: loss_sum / seen as f64,
-            test_accuracy: eval.accuracy(),
-            seconds,
-            samples_per_sec: seen as f64 / seconds,
-        };
-        on_epoch(&stats);
-        history.push(stats);
-    }
-    Ok((model.valid(), history))
+        for epoch in 1..=hyper.epochs {
+            shuffler.shuffle(&mut order);
+            let buffer = match hyper.augment {
+                true => Some(
+                    augmented
+                        .recv()
+                        .map_err(|_| anyhow::anyhow!("the augmentation thread stopped"))?,
+                ),
+                false => None,
+            };
+            let data = buffer.as_ref().unwrap_or(train_set);
+            let lr = hyper.lr_at(epoch);
+            let bar = progress_bar(options.show_progress, train_set.len(), epoch, hyper.epochs);
+            let start = Instant::now();
+            let mut loss_sum = 0.0f64;
+            let mut seen = 0usize;
+            for (step, chunk) in order.chunks(hyper.batch_size).enumerate() {
+                let (x, y) = batcher.batch(data, chunk, device);
+                let loss = loss_fn.forward(model.forward(x), y);
+                let grads = GradientsParams::from_grads(loss.backward(), &model);
+                model = optim.step(lr, model, grads);
+                let batch_loss = loss.into_scalar::<f32>() as f64;
+                anyhow::ensure!(
+                    batch_loss.is_finite(),
+                    "training diverged at epoch {epoch}, step {step} (loss {batch_loss}); try a lower --lr"
+                );
+                loss_sum += batch_loss * chunk.len() as f64;
+                seen += chunk.len();
+                if step % 32 == 0 {
+                    bar.set_position(seen as u64);
+                    bar.set_message(format!("loss {:.4}", loss_sum / seen as f64));
+                }
+            }
+            let seconds = start.elapsed().as_secs_f64();
+            bar.finish_and_clear();
+            let eval = evaluate(&model.valid(), test_set, &device.clone().without_autodiff());
+            let stats = EpochStats {
+                epoch,
+                train_loss: loss_sum / seen as f64,
+                test_accuracy: eval.accuracy(),
+                seconds,
+                samples_per_sec: seen as f64 / seconds,
+            };
+            on_epoch(&stats);
+            history.push(stats);
+        }
+        Ok((model.valid(), history))
+    })
 }
 
 fn progress_bar(show: bool, len: usize, epoch: usize, epochs: usize) -> ProgressBar {
