@@ -79,6 +79,21 @@ pub fn softmax(logits: [f32; NUM_CLASSES]) -> [f32; NUM_CLASSES] {
     exp.map(|e| e / sum)
 }
 
+/// The largest difference between two answers, or why they cannot be compared: an answer that
+/// is not a probability (NaN, infinite) fails outright, since `f32::max` would skip a NaN.
+pub fn answers_differ_by(a: &[f32], b: &[f32]) -> Result<f32, String> {
+    if a.len() != b.len() {
+        return Err(format!("{} probabilities against {}", b.len(), a.len()));
+    }
+    if let Some(p) = a.iter().chain(b).find(|p| !p.is_finite()) {
+        return Err(format!("an answer holds {p}, not a probability"));
+    }
+    Ok(a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max))
+}
+
 /// Index and value of the largest probability.
 pub fn top(probs: &[f32; NUM_CLASSES]) -> (usize, f32) {
     probs.iter().copied().enumerate().fold(
@@ -90,6 +105,20 @@ pub fn top(probs: &[f32; NUM_CLASSES]) -> (usize, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nan_or_infinite_answer_never_matches() {
+        let cpu = [0.1f32; NUM_CLASSES];
+        let close = cpu.map(|p| p + 1e-6);
+        assert!(answers_differ_by(&cpu, &close).unwrap() < 1e-5);
+        for bad in [f32::NAN, f32::INFINITY] {
+            let mut gpu = cpu;
+            gpu[3] = bad;
+            let err = answers_differ_by(&cpu, &gpu).unwrap_err();
+            assert!(err.contains("not a probability"), "{err}");
+        }
+        assert!(answers_differ_by(&cpu, &cpu[..9]).is_err());
+    }
 
     #[test]
     #[allow(deprecated)]

@@ -52,12 +52,9 @@ pub(crate) async fn classifier(
     let probe = warm_up_image();
     let want = cpu.probabilities(&probe).await?;
     let got = gpu.probabilities(&probe).await?;
-    let diff = want[0]
-        .iter()
-        .zip(&got[0])
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0f32, f32::max);
-    if diff.is_nan() || diff > TOLERANCE {
+    let diff = crate::classifier::answers_differ_by(&want[0], &got[0])
+        .map_err(|e| format!("WebGPU's warm-up result cannot be trusted: {e}"))?;
+    if diff > TOLERANCE {
         return Err(format!(
             "WebGPU's warm-up result differs from the CPU's by {diff:e}, over {TOLERANCE:e}"
         ));

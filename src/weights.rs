@@ -175,6 +175,11 @@ fn widen(bytes: Bytes) -> Result<Bytes, WeightsError> {
     }
     let mut out = Vec::with_capacity(tensors.len());
     for (name, dtype, shape, id, bytes) in tensors {
+        if shape.num_elements() == 0 {
+            return Err(WeightsError::Decode(format!(
+                "tensor {name} of shape {shape:?} is empty"
+            )));
+        }
         let data = TensorData::from_bytes(bytes, shape.clone(), dtype);
         let data = if dtype == DType::I8 {
             let scales = scales.remove(&name).ok_or_else(|| {
@@ -195,6 +200,16 @@ fn widen(bytes: Bytes) -> Result<Bytes, WeightsError> {
         } else {
             data
         };
+        if data.dtype() == DType::F32 {
+            let values = data
+                .as_slice::<f32>()
+                .map_err(|e| WeightsError::Decode(format!("{name}: {e:?}")))?;
+            if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+                return Err(WeightsError::Decode(format!(
+                    "tensor {name} holds {v}: the weights are damaged"
+                )));
+            }
+        }
         let (bytes, shape, dtype) = data.into_parts();
         out.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes));
     }
@@ -319,5 +334,31 @@ mod tests {
         let orphan = pack(vec![("v.scale", TensorData::new(vec![0.5f32], [1]))]);
         let err = widen(Bytes::from_bytes_vec(orphan)).unwrap_err();
         assert!(err.to_string().contains("no int8 tensor"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_int8_tensor_is_a_decode_error_not_a_panic() {
+        let empty = pack(vec![
+            ("w", TensorData::new(Vec::<i8>::new(), [3, 0])),
+            ("w.scale", TensorData::new(Vec::<f32>::new(), [0])),
+        ]);
+        let err = widen(Bytes::from_bytes_vec(empty)).unwrap_err();
+        assert!(err.to_string().contains("is empty"), "{err}");
+    }
+
+    #[test]
+    fn weights_that_are_not_finite_are_refused() {
+        for bad in [f32::NAN, f32::INFINITY] {
+            let f32s = pack(vec![("b", TensorData::new(vec![0.5f32, bad], [2]))]);
+            let err = widen(Bytes::from_bytes_vec(f32s)).unwrap_err();
+            assert!(err.to_string().contains("damaged"), "{err}");
+            // Through int8, a NaN scale.
+            let int8 = pack(vec![
+                ("w", TensorData::new(vec![1i8, 2], [1, 2])),
+                ("w.scale", TensorData::new(vec![0.5f32, bad], [2])),
+            ]);
+            let err = widen(Bytes::from_bytes_vec(int8)).unwrap_err();
+            assert!(err.to_string().contains("damaged"), "{err}");
+        }
     }
 }
