@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Static file server for the digits web app, serving as GitHub Pages does: gzip for every
 compressible file when the browser accepts it, the MIME types a wasm app needs pinned (so
-/etc/mime.types cannot change them), and `Cache-Control: no-cache` with Last-Modified, so a
-reload revalidates (a 304 costs nothing) and always picks up a fresh build."""
+/etc/mime.types cannot change them), and `Cache-Control: no-cache` with an ETag made from the
+file's content, so a reload revalidates (a 304 costs nothing) and always picks up a fresh build,
+even one written within the same second as the last (which a Last-Modified date cannot tell)."""
 
 import argparse
-import email.utils
 import functools
 import gzip
+import hashlib
 import http.server
 import os
 import sys
@@ -27,7 +28,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".html": "text/html",
         ".css": "text/css",
     }
-    # (path, mtime, size) -> gzip bytes: each file is compressed once per version.
+    # content digest -> gzip bytes: each version of a file is compressed once.
     _gzip_cache: dict = {}
     _gzip_lock = threading.Lock()
 
@@ -42,49 +43,52 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if not self.path.split("?", 1)[0].endswith("/") or not os.path.isfile(index):
                 return super().send_head()  # redirects and listings as usual
             path = index
-        ext = os.path.splitext(path)[1].lower()
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if ext not in COMPRESSIBLE or not accepts or not os.path.isfile(path):
-            return super().send_head()
+        if not os.path.isfile(path):
+            return super().send_head()  # its 404
         try:
-            st = os.stat(path)
-            body = self._gzipped(path, st)
+            with open(path, "rb") as f:
+                data = f.read()
         except OSError:
             self.send_error(404, "File not found")
             return None
-        last_modified = self.date_time_string(int(st.st_mtime))
-        since = self.headers.get("If-Modified-Since")
-        if since and "If-None-Match" not in self.headers:
-            try:
-                if int(st.st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
-                    self.send_response(304)
-                    self.send_header("Last-Modified", last_modified)
-                    self.send_header("Vary", "Accept-Encoding")
-                    self.end_headers()
-                    return None
-            except (TypeError, ValueError, OverflowError, IndexError):
-                pass
+        ext = os.path.splitext(path)[1].lower()
+        gz = ext in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        # The gzipped body is another representation: another tag.
+        etag = f'"{digest}-gzip"' if gz else f'"{digest}"'
+        if etag in _tags(self.headers.get("If-None-Match", "")) or self.headers.get("If-None-Match") == "*":
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            return None
+        body = self._gzipped(digest, data) if gz else data
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
+        if gz:
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Last-Modified", last_modified)
+        self.send_header("ETag", etag)
         self.end_headers()
         return _Bytes(body)
 
     @classmethod
-    def _gzipped(cls, path, st):
-        key = (path, st.st_mtime_ns, st.st_size)
+    def _gzipped(cls, digest, data):
         with cls._gzip_lock:
-            body = cls._gzip_cache.get(key)
+            body = cls._gzip_cache.get(digest)
         if body is None:
-            with open(path, "rb") as f:
-                body = gzip.compress(f.read(), compresslevel=9, mtime=0)
+            body = gzip.compress(data, compresslevel=9, mtime=0)
             with cls._gzip_lock:
-                cls._gzip_cache = {k: v for k, v in cls._gzip_cache.items() if k[0] != path}
-                cls._gzip_cache[key] = body
+                if len(cls._gzip_cache) > 256:
+                    cls._gzip_cache.clear()
+                cls._gzip_cache[digest] = body
         return body
+
+
+def _tags(header):
+    """The entity tags of an If-None-Match header (weak ones compared as strong: W/ dropped)."""
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
 
 
 class _Bytes:
