@@ -9,6 +9,9 @@ import { keepOffline, keepFiles } from './offline.js';
 
 const params = new URLSearchParams(location.search);
 const backendPref = ['cpu', 'webgpu'].includes(params.get('backend')) ? params.get('backend') : 'auto';
+/** Test hook: `?test-timeout=MS` is how long the page waits for a WebGPU classification or
+ * for word from the learning worker (the tests stub a worker that hangs). */
+const testTimeout = Number(params.get('test-timeout')) || undefined;
 const view = new View(teach);
 const $ = (id) => document.getElementById(id);
 
@@ -24,6 +27,8 @@ let shown = null;
 /** The personal models (personal.js), loaded once the page takes drawings: nothing of them is
  * needed before, and IndexedDB is not opened on the first load's path. */
 let learning = null; // { personal, LEARN_FILES, MIN_EXAMPLES }
+/** Resolves to `learning` once it is loaded (null if it cannot be). */
+let learningReady = null;
 const personalWeights = (model) => learning?.personal.weights(model) ?? null;
 
 const pad = new Pad($('pad'), schedule);
@@ -147,11 +152,15 @@ async function load() {
 }
 
 /** A correction: the drawing on show was `digit`. It is kept and learned from; the pad clears
- * for the next drawing. */
-function teach(digit) {
-  if (!engine || !learning || !shown || pad.isEmpty) return;
-  learning.personal.teach(wanted, shown, digit);
+ * for the next drawing. A correction made before the personal models are loaded waits for
+ * them, and is stored for the model it was made on. */
+async function teach(digit) {
+  if (!engine || !learningReady || !shown || pad.isEmpty) return;
+  const [model, image] = [wanted, shown];
   pad.clear();
+  const ready = await learningReady;
+  if (!ready) showError('Your correction could not be kept: learning your handwriting is unavailable here.');
+  else await ready.personal.teach(model, image, digit);
 }
 
 function personalChanged(model) {
@@ -249,6 +258,8 @@ async function main() {
   } catch (e) {
     $('backend').textContent = 'unavailable';
     showError(`The recognizer could not start: ${message(e)}`);
+    // A newer build may be the fix: it is still offered.
+    await keepOffline(offerUpdate, hasWork);
     return;
   }
   fillModels(engine.mod);
@@ -257,36 +268,62 @@ async function main() {
   document.documentElement.dataset.ready = 'true';
   performance.mark('digits:ready');
   schedule();
-  startLearning();
+  learningReady = startLearning();
+  // The offline copy and updates do not wait on WebGPU: its check could hang. They start once
+  // it is over, or after OFFLINE_DELAY_MS, whichever comes first (not on the first load's path).
+  let settled;
+  const backendSettled = new Promise((resolve) => { settled = resolve; });
+  const offline = Promise.race([backendSettled, new Promise((resolve) => setTimeout(resolve, OFFLINE_DELAY_MS))])
+    .then(() => keepOffline(offerUpdate, hasWork));
   if (engine.pending) {
-    const gpu = await webgpu(backendPref, () => wanted, personalWeights);
+    const gpu = await webgpu(backendPref, () => wanted, personalWeights, { timeoutMs: testTimeout });
     engine = gpu.rec ? { ...engine, rec: gpu.rec, why: null, pending: false } : { ...engine, why: gpu.why, pending: false };
     showStatus();
     schedule();
     sync(); // a fine-tune may have finished while WebGPU loaded
   }
+  settled();
   document.documentElement.dataset.backendSettled = 'true';
   performance.mark('digits:backend-settled');
-  // Only now: caching the site for offline use must not compete with the first load.
-  await keepOffline(offerUpdate);
+  await offline;
   if (engine.rec.backend === Backend.WebGpu) keepFiles(WEBGPU_FILES);
+}
+
+/** How long after start-up the offline copy is set up, if the WebGPU check is not over. */
+const OFFLINE_DELAY_MS = 3000;
+
+/** Whether reloading this tab now would lose something: a drawing, or a fine-tune running. */
+function hasWork() {
+  return !pad.isEmpty || !!(learning && learning.personal.status(wanted).training);
 }
 
 /** Loads the personal models' module and opens the wanted model's personal state. */
 async function startLearning() {
   try {
     const mod = await import('./personal.js');
-    learning = { ...mod, personal: new mod.Personal(personalChanged) };
+    const personal = new mod.Personal(personalChanged, {
+      cardOf: (model) => cards.get(model) ?? '',
+      learnTimeoutMs: testTimeout,
+    });
+    learning = { ...mod, personal };
     await learning.personal.open(wanted, cards.get(wanted));
+    return learning;
   } catch (e) {
     console.warn(`Learning your handwriting is unavailable: ${message(e)}`);
+    return null;
   }
 }
 
-/** Shows the "new version" bar; its button lets the waiting build take over (the page reloads). */
-function offerUpdate(apply) {
+/** Shows the "new version" bar: `apply` lets the waiting build take over (every tab of the site
+ * reloads, except one with a drawing or a fine-tune, which asks first); `applied` says the new
+ * build took over while this tab was busy, so it reloads when the person says. */
+function offerUpdate(apply, { applied = false } = {}) {
   $('update').hidden = false;
-  $('update-apply').addEventListener('click', apply, { once: true });
+  $('update-text').textContent = applied
+    ? 'A new version is in use in another tab. Reload this one when you are done:'
+    : 'A new version is ready.';
+  $('update-apply').textContent = applied ? 'Reload' : 'Update';
+  $('update-apply').onclick = applied ? () => location.reload() : apply;
 }
 
 main();

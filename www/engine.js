@@ -61,11 +61,11 @@ export async function start(model, backend) {
  * CPU's (checked in the wasm).
  * @returns {Promise<{rec: WorkerRecognizer} | {why: string}>}
  */
-export async function webgpu(backend, currentModel, weightsFor = () => null) {
+export async function webgpu(backend, currentModel, weightsFor = () => null, { timeoutMs } = {}) {
   const unavailable = (cause) => ({ why: reasons.unavailable(cause, backend) });
   // No worker at all (and nothing downloaded) where the page itself sees no WebGPU.
   if (!navigator.gpu) return unavailable('this browser has no WebGPU: navigator.gpu is missing');
-  const worker = new GpuWorker();
+  const worker = new GpuWorker({ timeoutMs });
   let rec;
   try {
     const { why } = await worker.call('init');
@@ -87,17 +87,29 @@ export async function webgpu(backend, currentModel, weightsFor = () => null) {
   }
 }
 
-/** The worker, spoken to in promises: `{id, op, ...args}` out, `{id, result | error}` back. */
+/**
+ * How long each call to the WebGPU worker may take before the worker is taken as hung and
+ * stopped (the page then runs on the CPU): `init` downloads the WebGPU module (2.8 MB), `load`
+ * compiles kernels on a first run.
+ */
+export const GPU_TIMEOUTS_MS = { init: 180_000, load: 60_000, classify: 10_000 };
+
+/** The worker, spoken to in promises: `{id, op, ...args}` out, `{id, result | error}` back. A
+ * call that takes longer than its timeout stops the worker and fails every call. */
 class GpuWorker {
   #worker = new Worker(new URL('./gpu-worker.js', import.meta.url), { type: 'module' });
   #pending = new Map();
   #next = 0;
+  /** Replaces the classification's timeout (a test hook: `?test-timeout=MS`). */
+  #timeoutMs;
 
-  constructor() {
+  constructor({ timeoutMs } = {}) {
+    this.#timeoutMs = timeoutMs;
     this.#worker.onmessage = ({ data }) => {
       const call = this.#pending.get(data.id);
       this.#pending.delete(data.id);
       if (!call) return;
+      clearTimeout(call.timer);
       if ('error' in data) call.reject(new Error(data.error));
       else call.resolve(data.result);
     };
@@ -111,7 +123,12 @@ class GpuWorker {
   call(op, args = {}) {
     return new Promise((resolve, reject) => {
       const id = this.#next++;
-      this.#pending.set(id, { resolve, reject });
+      const ms = (op === 'classify' && this.#timeoutMs) || GPU_TIMEOUTS_MS[op];
+      const timer = setTimeout(() => {
+        this.#worker.terminate();
+        this.#failAll(`the WebGPU worker did not answer ${op} within ${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s and was stopped`);
+      }, ms);
+      this.#pending.set(id, { resolve, reject, timer });
       this.#worker.postMessage({ id, op, ...args });
     });
   }
@@ -122,7 +139,10 @@ class GpuWorker {
   }
 
   #failAll(why) {
-    for (const { reject } of this.#pending.values()) reject(new Error(why));
+    for (const { reject, timer } of this.#pending.values()) {
+      clearTimeout(timer);
+      reject(new Error(why));
+    }
     this.#pending.clear();
   }
 }

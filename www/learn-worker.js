@@ -2,7 +2,8 @@
 // and the replay set: pkg/digits_learn_bg.wasm) is fetched here the first time someone corrects
 // an answer. Messages: `{id, model, pixels, labels}` in; `{id, progress}` while it runs, then
 // `{id, result: {weights, scores, ms}}` or `{id, error}`. `{id, warm: true}` only fetches the
-// module (the page sends it on the first correction, a few drawings before it needs it).
+// module (the page sends it on the first correction, a few drawings before it needs it). After a
+// failed fine-tune the page replaces this worker: a wasm trap leaves its instance unusable.
 
 /** Steps between progress reports: each is a few ms, so the bar moves smoothly. */
 const STEPS_PER_REPORT = 4;

@@ -1,13 +1,20 @@
 // The service worker (./sw.js, made at build time from service-worker.js) keeps the site for
 // use without a network. This module registers it and offers a newer build when one is ready.
 
-/** Registers the service worker; `offer(apply)` is called when a new build waits to take over. */
-export async function keepOffline(offer) {
+/**
+ * Registers the service worker; `offer(apply)` is called when a new build waits to take over,
+ * and `offer(null, {applied: true})` when it took over (from another tab) while `busy()` says
+ * this tab has something a reload would lose.
+ */
+export async function keepOffline(offer, busy = () => false) {
   if (!('serviceWorker' in navigator)) return;
   const sw = navigator.serviceWorker;
   const updating = !!sw.controller; // a first install changes no running page
   sw.addEventListener('controllerchange', () => {
-    if (updating) location.reload(); // every open tab moves to the new build together
+    if (!updating) return;
+    // Every idle tab moves to the new build at once; a busy one asks first.
+    if (busy()) offer(null, { applied: true });
+    else location.reload();
   });
   let reg;
   try {

@@ -2,6 +2,14 @@
 // and the digit it really was) is kept per model in IndexedDB; from MIN_EXAMPLES on, every
 // correction fine-tunes the shipped model on them in a worker (learn-worker.js) and the result is
 // kept beside them, so it survives a reload. Nothing is sent anywhere.
+//
+// The stored record is the one truth, shared by every tab of the site: each change (a correction,
+// an undo, a reset, a fine-tune's result) is one IndexedDB transaction that reads the record,
+// changes it and writes it back, never a save of a tab's own copy. Each change gives the examples
+// a new `rev`; a fine-tune's result is kept only if the examples it learned from are still the
+// stored ones. Other tabs hear of every change on a BroadcastChannel and read the record again.
+
+import { validRecord } from './records.js';
 
 /** Corrections before the first fine-tune: one could be a slip of the finger. */
 export const MIN_EXAMPLES = 3;
@@ -11,9 +19,13 @@ export const MAX_EXAMPLES = 50;
 export const MAX_MNIST_DROP = 1;
 /** The learning module's files, fetched the first time someone corrects an answer. */
 export const LEARN_FILES = ['pkg/digits_learn.js', 'pkg/digits_learn_bg.wasm'];
+/** How long a learning-worker call may go without a word (a progress report or its answer)
+ * before the worker is taken as hung, stopped and replaced. Downloading the module counts. */
+export const LEARN_TIMEOUT_MS = 120_000;
 
 const DB_NAME = 'digits-personal';
 const STORE = 'models';
+const CHANNEL = 'digits-personal';
 
 /** FNV-1a of a model card: a fine-tune is of one build of a model, and is redone for another. */
 function fingerprint(text) {
@@ -21,6 +33,13 @@ function fingerprint(text) {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');
 }
+
+/** A fresh name for a state of the examples. */
+function newRev() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+const errorText = (e) => (e && (e.message || String(e))) || 'unknown error';
 
 /** Records by model name in IndexedDB; in memory only where IndexedDB cannot be opened. */
 class Store {
@@ -38,46 +57,77 @@ class Store {
         req.onerror = () => reject(req.error);
         req.onblocked = () => reject(new Error('the database is blocked by another tab'));
       });
+      // A newer build's schema change closes this tab's connection rather than blocking it.
+      this.#db.onversionchange = () => this.#db.close();
     } catch (e) {
-      this.unsaved = `IndexedDB is not available (${(e && e.message) || e})`;
+      this.unsaved = `IndexedDB is not available (${errorText(e)})`;
     }
   }
 
-  #request(mode, op) {
+  /** The stored record of `model` (undefined if none); rejects when it cannot be read. */
+  get(model) {
+    if (!this.#db) return Promise.resolve(structuredClone(this.#memory.get(model)));
     return new Promise((resolve, reject) => {
-      const tx = this.#db.transaction(STORE, mode);
-      const req = op(tx.objectStore(STORE));
+      const tx = this.#db.transaction(STORE, 'readonly');
+      const req = tx.objectStore(STORE).get(model);
       tx.oncomplete = () => resolve(req.result);
-      tx.onerror = tx.onabort = () => reject(tx.error || new Error('the transaction was aborted'));
+      tx.onerror = tx.onabort = () => reject(tx.error || new Error('the read was aborted'));
     });
   }
 
-  async get(model) {
-    if (!this.#db) return this.#memory.get(model);
-    return this.#request('readonly', (s) => s.get(model));
-  }
-
-  async put(record) {
-    this.#memory.set(record.model, record);
-    if (!this.#db) return;
-    try {
-      await this.#request('readwrite', (s) => s.put(record));
-    } catch (e) {
-      this.unsaved = `saving failed (${(e && e.message) || e})`;
+  /**
+   * Changes `model`'s record in one transaction: `change(stored)` gets the stored record (or
+   * undefined) and returns the new one, `null` to delete it, or `undefined` to leave it. Resolves
+   * to the record as stored afterwards; rejects (writing nothing) if reading, `change` or
+   * writing fails.
+   */
+  update(model, change) {
+    if (!this.#db) {
+      const next = change(structuredClone(this.#memory.get(model)));
+      if (next === null) this.#memory.delete(model);
+      else if (next !== undefined) this.#memory.set(model, next);
+      return Promise.resolve(structuredClone(this.#memory.get(model)));
     }
-  }
-
-  async delete(model) {
-    this.#memory.delete(model);
-    if (this.#db) await this.#request('readwrite', (s) => s.delete(model)).catch(() => {});
+    return new Promise((resolve, reject) => {
+      const tx = this.#db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      let result;
+      let failure = null;
+      const read = store.get(model);
+      read.onsuccess = () => {
+        try {
+          const next = change(read.result);
+          if (next === null) store.delete(model);
+          else if (next !== undefined) store.put(next);
+          result = next === undefined ? read.result : next ?? undefined;
+        } catch (e) {
+          failure = e;
+          tx.abort();
+        }
+      };
+      tx.oncomplete = () => resolve(result);
+      tx.onerror = tx.onabort = (ev) => {
+        ev?.preventDefault?.();
+        reject(failure || tx.error || new Error('the transaction was aborted'));
+      };
+    });
   }
 }
 
-/** The learning worker, created on the first correction (to fetch the module early) and kept. */
+/**
+ * The learning worker, created on the first correction (to fetch the module early) and kept. A
+ * call that goes `timeoutMs` without a word, or a worker that dies, fails every call; the worker
+ * is then stopped, and the next call starts a new one (with a fresh wasm instance).
+ */
 class LearnWorker {
   #worker = null;
   #calls = new Map();
   #next = 0;
+  #timeoutMs;
+
+  constructor({ timeoutMs = LEARN_TIMEOUT_MS } = {}) {
+    this.#timeoutMs = timeoutMs;
+  }
 
   /** Fetches the learning module ahead of the first fine-tune. */
   warm() {
@@ -94,59 +144,131 @@ class LearnWorker {
       this.#worker.onmessage = ({ data }) => {
         const call = this.#calls.get(data.id);
         if (!call) return;
+        call.heard();
         if ('progress' in data) return call.onProgress(data.progress);
-        this.#calls.delete(data.id);
-        if ('error' in data) call.reject(new Error(data.error));
-        else call.resolve(data.result);
+        this.#settle(data.id);
+        if (!('error' in data)) return call.resolve(data.result);
+        call.reject(new Error(data.error));
+        // A trap leaves the wasm instance unusable, and the worker keeps it: start afresh.
+        this.#stop('the learning worker was restarted after an error');
       };
       this.#worker.onerror = (e) => {
         e.preventDefault();
-        for (const c of this.#calls.values()) c.reject(new Error(`the learning worker stopped: ${e.message || 'its script failed to load'}`));
-        this.#calls.clear();
-        this.#worker.terminate();
-        this.#worker = null;
+        this.#stop(`the learning worker stopped: ${e.message || 'its script failed to load'}`);
       };
     }
     return new Promise((resolve, reject) => {
       const id = this.#next++;
-      this.#calls.set(id, { resolve, reject, onProgress });
+      const call = { resolve, reject, onProgress, timer: 0 };
+      call.heard = () => {
+        clearTimeout(call.timer);
+        call.timer = setTimeout(
+          () => this.#stop(`the learning worker did not answer for ${Math.round(this.#timeoutMs / 1000)} s and was restarted`),
+          this.#timeoutMs,
+        );
+      };
+      call.heard();
+      this.#calls.set(id, call);
       this.#worker.postMessage({ id, ...message }, transfer);
     });
+  }
+
+  #settle(id) {
+    clearTimeout(this.#calls.get(id)?.timer);
+    this.#calls.delete(id);
+  }
+
+  /** Stops the worker and fails its calls with `why`; the next call starts a new one. */
+  #stop(why) {
+    this.#worker?.terminate();
+    this.#worker = null;
+    for (const [id, c] of [...this.#calls]) {
+      this.#settle(id);
+      c.reject(new Error(why));
+    }
   }
 }
 
 /**
- * Each model's personal state: `{model, base, examples: [{pixels, label}], weights, learned}`
- * stored (`learned`: `{examples, scores, ms}` of the fine-tune that made `weights`), and what is
- * going on now. `onChange(model)` is called whenever either changes.
+ * Each model's personal state: `{model, base, rev, examples: [{pixels, label}], weights, learned,
+ * tried}` stored (`learned`: `{rev, examples, scores, ms}` of the fine-tune that made `weights`;
+ * `tried`: the last `rev` a fine-tune ran to the end on, kept or not), and what is going on now.
+ * `onChange(model)` is called whenever either changes, in this tab or another.
+ *
+ * options: `cardOf(model)` gives a model's shipped card (the base of its record);
+ * `learnTimeoutMs` replaces LEARN_TIMEOUT_MS.
  */
 export class Personal {
   #store = new Store();
   #ready = this.#store.open();
-  #learner = new LearnWorker();
-  #records = new Map();
-  #now = new Map(); // model -> {training, progress, again, note}
+  #learner;
+  #cardOf;
+  #records = new Map(); // model -> the stored record as last read or written (null: none)
+  #now = new Map(); // model -> {training, progress, note, readFailed}
   #onChange;
+  #channel = null;
 
-  constructor(onChange) {
+  constructor(onChange, { cardOf = () => '', learnTimeoutMs } = {}) {
     this.#onChange = onChange;
+    this.#cardOf = cardOf;
+    this.#learner = new LearnWorker({ timeoutMs: learnTimeoutMs });
+    if (typeof BroadcastChannel === 'function') {
+      this.#channel = new BroadcastChannel(CHANNEL);
+      this.#channel.onmessage = ({ data }) => {
+        if (typeof data?.model === 'string' && this.#records.has(data.model)) this.#reread(data.model);
+      };
+    }
+  }
+
+  #state(model) {
+    if (!this.#now.has(model)) this.#now.set(model, { training: false, progress: 0, note: null, damaged: null, readFailed: null });
+    return this.#now.get(model);
+  }
+
+  /** A stored record as this tab keeps it: validated (what fails is dropped, with the reason as
+   * a note), and with the weights object of the copy already held when they are the same
+   * fine-tune's, so the page does not load them again. */
+  #adopt(model, stored) {
+    const now = this.#state(model);
+    let record = null;
+    if (stored !== undefined) {
+      const { record: valid, problems } = validRecord(stored, model, MAX_EXAMPLES);
+      record = valid;
+      if (problems.length) now.damaged = `Some of your stored data was damaged and is not used (${problems.join('; ')}).`;
+    }
+    const held = this.#records.get(model);
+    if (record?.weights && held?.weights && held.learned?.rev === record.learned?.rev) record.weights = held.weights;
+    this.#records.set(model, record);
+    return record;
   }
 
   /** Loads `model`'s record (its shipped model card is `card`); a record of another build of
-   * the model keeps its examples and learns them again. */
+   * the model keeps its examples and learns them again, as does one whose fine-tune was cut
+   * off (by a reload, an update or a closed tab). */
   async open(model, card) {
     if (this.#records.has(model)) return;
     await this.#ready;
-    const base = fingerprint(card);
-    let record = await this.#store.get(model).catch(() => undefined);
     if (this.#records.has(model)) return; // opened meanwhile
-    record ??= { model, base, examples: [], weights: null, learned: null };
-    const stale = record.base !== base;
-    if (stale) Object.assign(record, { base, weights: null, learned: null });
-    this.#records.set(model, record);
-    this.#now.set(model, { training: false, progress: 0, again: false, note: null });
+    const now = this.#state(model);
+    let stored;
+    try {
+      stored = await this.#store.get(model);
+      now.readFailed = null;
+    } catch (e) {
+      // Not "no record": nothing is written over what may be there (every change re-reads it).
+      now.readFailed = `your saved examples could not be read (${errorText(e)})`;
+      now.note = `Your saved examples could not be read (${errorText(e)}); they are left as they are.`;
+    }
+    if (this.#records.has(model)) return;
+    const record = this.#adopt(model, stored);
+    if (record && record.base !== fingerprint(card)) {
+      await this.#change(model, (r) => {
+        const valid = r && validRecord(r, model, MAX_EXAMPLES).record;
+        return valid ? { ...valid, base: fingerprint(card), weights: null, learned: null, tried: null } : undefined;
+      });
+    }
     this.#onChange(model);
-    if (stale && record.examples.length >= MIN_EXAMPLES) this.#train(model);
+    this.#trainIfDue(model);
   }
 
   /** The personal weights for `model`, or null for the shipped ones. */
@@ -163,97 +285,155 @@ export class Personal {
       learned: r?.weights ? r.learned : null,
       training: !!now.training,
       progress: now.progress ?? 0,
-      note: now.note ?? null,
+      note: [now.damaged, now.note].filter(Boolean).join(' ') || null,
       unsaved: this.#store.unsaved,
     };
   }
 
-  /** Keeps `image` (784 values in [0, 1]) as an example of `digit`, and learns from it. */
+  /** Keeps `image` (784 values in [0, 1]) as an example of `digit`, and learns from it. It need
+   * not wait for `open`: the example goes straight into the stored record. */
   async teach(model, image, digit) {
-    const r = this.#records.get(model);
-    if (!r) return;
+    await this.#ready;
     const pixels = new Uint8Array(784);
     for (let i = 0; i < 784; i++) pixels[i] = Math.round(Math.min(1, Math.max(0, image[i])) * 255);
-    r.examples.push({ pixels, label: digit });
     this.#learner.warm();
-    if (r.examples.length > MAX_EXAMPLES) r.examples.splice(0, r.examples.length - MAX_EXAMPLES);
-    this.#now.get(model).note = null;
-    await this.#store.put(r);
-    this.#onChange(model);
-    if (r.examples.length >= MIN_EXAMPLES) this.#train(model);
+    const base = fingerprint(this.#cardOf(model));
+    const done = await this.#change(model, (stored) => {
+      const r = stored ? validRecord(stored, model, MAX_EXAMPLES).record : null;
+      const record = r && r.base === base ? r : { model, base, examples: r?.examples ?? [], weights: null, learned: null, tried: null };
+      const examples = [...record.examples, { pixels, label: digit }].slice(-MAX_EXAMPLES);
+      return { ...record, rev: newRev(), examples };
+    });
+    if (done) {
+      Object.assign(this.#state(model), { note: null, damaged: null });
+      this.#trainIfDue(model);
+    }
   }
 
-  /** Forgets `model`'s latest example (a mis-tap, say) and learns from the others again; below
-   * MIN_EXAMPLES the shipped model is back. */
+  /** Forgets `model`'s latest example (a mis-tap, say) and learns from the others again. The
+   * personal model learned with it is dropped at once: the shipped one runs until then. */
   async undo(model) {
-    const r = this.#records.get(model);
-    if (!r?.examples.length) return;
-    r.examples.pop();
-    this.#now.get(model).note = null;
-    if (r.examples.length < MIN_EXAMPLES) Object.assign(r, { weights: null, learned: null });
-    await this.#store.put(r);
-    this.#onChange(model);
-    if (r.examples.length >= MIN_EXAMPLES) this.#train(model);
+    await this.#ready;
+    const done = await this.#change(model, (stored) => {
+      const r = stored ? validRecord(stored, model, MAX_EXAMPLES).record : null;
+      if (!r?.examples.length) return undefined;
+      return { ...r, rev: newRev(), examples: r.examples.slice(0, -1), weights: null, learned: null, tried: null };
+    });
+    if (done) {
+      Object.assign(this.#state(model), { note: null, damaged: null });
+      this.#trainIfDue(model);
+    }
   }
 
-  /** Forgets `model`'s examples and personal model. */
+  /** Forgets `model`'s examples and personal model, in every tab. */
   async reset(model) {
-    const r = this.#records.get(model);
-    if (!r) return;
-    Object.assign(r, { examples: [], weights: null, learned: null });
-    Object.assign(this.#now.get(model), { again: false, note: null });
-    await this.#store.delete(model);
+    await this.#ready;
+    if (await this.#change(model, () => null)) Object.assign(this.#state(model), { note: null, damaged: null });
     this.#onChange(model);
   }
 
   /** Drops `model`'s personal weights, which could not be loaded (`why`), and learns the kept
    * examples again. */
   async discard(model, why) {
-    const r = this.#records.get(model);
-    if (!r?.weights) return;
-    Object.assign(r, { weights: null, learned: null });
-    this.#now.get(model).note = `Your personal model could not be loaded (${why}); learning it again from your examples.`;
-    await this.#store.put(r);
+    const held = this.#records.get(model);
+    if (!held?.weights) return;
+    const rev = held.learned?.rev;
+    // At once: the page asks for the weights again before the transaction ends.
+    this.#records.set(model, { ...held, weights: null, learned: null });
+    await this.#change(model, (s) => {
+      const r = s && validRecord(s, model, MAX_EXAMPLES).record;
+      return r?.learned?.rev === rev ? { ...r, weights: null, learned: null, tried: null } : undefined;
+    });
+    const again = (this.#records.get(model)?.examples.length ?? 0) >= MIN_EXAMPLES;
+    this.#state(model).note = `Your personal model could not be loaded (${why}); ` +
+      (again ? 'learning it again from your examples.' : 'the shipped model is used.');
     this.#onChange(model);
-    if (r.examples.length >= MIN_EXAMPLES) this.#train(model);
+    this.#trainIfDue(model);
   }
 
-  /** Fine-tunes on every example; a correction made meanwhile starts another run after it. */
-  async #train(model) {
-    const r = this.#records.get(model);
-    const now = this.#now.get(model);
-    if (now.training) {
-      now.again = true;
-      return;
+  /** Runs `change` as one transaction on the stored record, then keeps the result, tells the
+   * page and the other tabs. False (with the reason shown) when it failed: nothing was written. */
+  async #change(model, change) {
+    let stored;
+    try {
+      stored = await this.#store.update(model, change);
+    } catch (e) {
+      this.#state(model).note = `Your change could not be saved (${errorText(e)}); nothing stored was changed.`;
+      this.#onChange(model);
+      return false;
     }
-    Object.assign(now, { training: true, progress: 0, again: false, note: null });
+    this.#state(model).readFailed = null;
+    this.#adopt(model, stored);
+    this.#channel?.postMessage({ model });
     this.#onChange(model);
-    const examples = r.examples.slice();
+    return true;
+  }
+
+  /** Another tab changed `model`'s record: read it again. */
+  async #reread(model) {
+    try {
+      this.#adopt(model, await this.#store.get(model));
+    } catch {
+      return; // this tab keeps what it had; its next change reads the record afresh
+    }
+    this.#onChange(model);
+  }
+
+  /** Starts a fine-tune when the stored examples are enough and none has run on them yet. */
+  #trainIfDue(model) {
+    const r = this.#records.get(model);
+    const now = this.#state(model);
+    if (!r || now.training || now.readFailed) return;
+    if (r.examples.length >= MIN_EXAMPLES && r.tried !== r.rev) this.#train(model);
+  }
+
+  /** Fine-tunes on the stored examples; its result is stored only if they are still the same.
+   * A failed run (a hung or crashed worker) is tried once more on a fresh worker. */
+  async #train(model, attempt = 1) {
+    const r = this.#records.get(model);
+    const now = this.#state(model);
+    Object.assign(now, { training: true, progress: 0, note: null });
+    this.#onChange(model);
+    const { rev, examples } = r;
     const pixels = new Uint8Array(examples.length * 784);
     examples.forEach((e, i) => pixels.set(e.pixels, i * 784));
     const labels = Uint8Array.from(examples, (e) => e.label);
+    let note = null;
+    let failed = false;
     try {
       const result = await this.#learner.tune({ model, pixels, labels }, (p) => {
         now.progress = p;
         this.#onChange(model);
       });
       const { holdout } = result.scores;
-      const drop = (100 * (holdout.before - holdout.after)) / holdout.total;
-      if (r.examples.length === 0) {
-        // Reset while it ran: nothing to keep.
-      } else if (drop > MAX_MNIST_DROP) {
-        now.note = `This fine-tune would have lost ${drop.toFixed(1)} points on MNIST digits, so it is not used.`;
-      } else {
-        r.weights = result.weights;
-        r.learned = { examples: examples.length, scores: result.scores, ms: result.ms };
-        await this.#store.put(r);
+      const drop = holdout.total > 0 ? (100 * (holdout.before - holdout.after)) / holdout.total : NaN;
+      // NaN (no hold-out digits to check on) must not pass the gate.
+      const keep = drop <= MAX_MNIST_DROP;
+      if (!keep) {
+        note = Number.isFinite(drop)
+          ? `This fine-tune would have lost ${drop.toFixed(1)} points on MNIST digits, so it is not used.`
+          : 'This fine-tune could not be checked on MNIST digits, so it is not used.';
       }
+      const learned = { rev, examples: examples.length, scores: result.scores, ms: result.ms };
+      await this.#change(model, (s) => {
+        const current = s && validRecord(s, model, MAX_EXAMPLES).record;
+        if (current?.rev !== rev) return undefined; // changed meanwhile: learned from an old list
+        return keep ? { ...current, weights: result.weights, learned, tried: rev } : { ...current, tried: rev };
+      });
     } catch (e) {
-      now.note = `Learning failed: ${(e && e.message) || e}`;
+      failed = true;
+      note = attempt === 1
+        ? `Learning failed (${errorText(e)}); trying once more.`
+        : `Learning failed again (${errorText(e)}); it is tried again with your next correction, or on your next visit.`;
     } finally {
       now.training = false;
+      now.note = note;
       this.#onChange(model);
     }
-    if (now.again && r.examples.length >= MIN_EXAMPLES) this.#train(model);
+    // The examples changed while it ran (never the same ones again: a failed write must not loop).
+    if (!failed && this.#records.get(model)?.rev !== rev) this.#trainIfDue(model);
+    else if (attempt === 1 && !now.readFailed && this.#records.get(model)?.examples.length >= MIN_EXAMPLES) {
+      this.#train(model, 2);
+    }
   }
 }

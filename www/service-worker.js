@@ -26,12 +26,17 @@ function sitePath(url, navigate) {
   return path in MANIFEST.files ? path : null;
 }
 
-/** Fetches `path` as this build has it (the integrity check fails otherwise) into the cache. */
-async function store(cache, path) {
+/** Fetches `path` as this build has it (the integrity check fails otherwise) and caches it.
+ * Without `background`, a failed cache write fails the whole (the install). With it (a lazy
+ * file the page is waiting for), the file is served at once and `background` is handed the
+ * cache write: a full quota must not break the WebGPU or learning module, only its offline copy. */
+async function store(cache, path, background = null) {
   // no-cache: revalidated with the server (a 304 costs nothing) rather than trusted blindly.
   const response = await fetch(urlOf(path), { integrity: MANIFEST.files[path], cache: 'no-cache' });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  await cache.put(urlOf(path), response.clone());
+  const kept = cache.put(urlOf(path), response.clone());
+  if (!background) await kept;
+  else background(kept.catch((e) => console.warn(`${path} is not kept for offline use: ${e && e.message}`)));
   return response;
 }
 
@@ -75,7 +80,7 @@ self.addEventListener('fetch', (event) => {
     const cache = await caches.open(CACHE);
     const hit = await cache.match(urlOf(path));
     if (hit) return hit;
-    if (MANIFEST.lazy.includes(path)) return store(cache, path);
+    if (MANIFEST.lazy.includes(path)) return store(cache, path, (kept) => event.waitUntil(kept));
     return fetch(request); // evicted by the browser: the network, if there is one
   })());
 });

@@ -38,6 +38,7 @@ export class View {
     const line = document.getElementById('personal');
     const bar = document.getElementById('personal-progress');
     line.dataset.examples = String(learned && inUse ? learned.examples : 0);
+    line.dataset.saved = String(examples);
     line.dataset.training = String(training);
     line.dataset.learnMs = learned ? String(Math.round(learned.ms)) : '';
     bar.hidden = !training;

@@ -130,6 +130,27 @@ describe('Chromium with WebGPU', () => {
       assert.equal(drawn.prediction, '7');
     }));
 
+  test('a WebGPU worker that hangs in a prediction is stopped; the CPU answers, saying why', () =>
+    h.withPage(env.browser, env.server, { query: '?test-timeout=2000', name: 'webgpu-hang' }, async (ctx) => {
+      const { page, context } = ctx;
+      // The worker's WebGPU recognizer starts as usual, then spins in every prediction.
+      await context.route('**/www/gpu-worker.js', async (route) => {
+        const response = await route.fetch();
+        const body = `${await response.text()}\nops.classify = () => { for (;;); };\n`;
+        await route.fulfill({ response, body });
+      });
+      await h.openApp(ctx);
+      assert.match((await h.readState(page)).backend, /^WebGPU/);
+      const drawn = await h.drawAndSettle(page, h.DIGITS[7]);
+      assert.match(drawn.backend, /^CPU/, `backend label after the hang: ${drawn.backend}`);
+      assert.match(drawn.reason, /during inference.*did not answer classify within 2 s/, `reason: ${drawn.reason}`);
+      assert.equal(drawn.error, null, 'no error box: the CPU took over');
+      assert.equal(drawn.prediction, '7');
+      await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
+      const next = await h.drawAndSettle(page, h.DIGITS[1]);
+      assert.equal(next.prediction, '1', 'later drawings are read too');
+    }));
+
   test('a WebGPU worker that cannot start leaves the page on the CPU, saying why', () =>
     h.withPage(env.browser, env.server, { name: 'webgpu-worker-broken' }, async (ctx) => {
       const { page, context } = ctx;
