@@ -5,12 +5,13 @@
 // and a WebGPU failure there (a panic aborts a wasm instance) leaves this thread's CPU
 // recognizer untouched.
 
+import { WorkerClient, errorText } from './rpc.js';
+
 /** The WebGPU module's files, which only a browser with an adapter fetches (site-relative). */
 export const WEBGPU_FILES = ['pkg/digits_webgpu.js', 'pkg/digits_webgpu_bg.wasm'];
 
-export function message(e) {
-  return (e && (e.message || String(e))) || 'unknown error';
-}
+/** The text of anything thrown. */
+export const message = errorText;
 
 /**
  * Where a recognizer runs: the wasm's own `Backend` enum (`Backend.Cpu`, `Backend.WebGpu`; the
@@ -94,56 +95,23 @@ export async function webgpu(backend, currentModel, weightsFor = () => null, { t
  */
 export const GPU_TIMEOUTS_MS = { init: 180_000, load: 60_000, classify: 10_000 };
 
-/** The worker, spoken to in promises: `{id, op, ...args}` out, `{id, result | error}` back. A
- * call that takes longer than its timeout stops the worker and fails every call. */
+/** The WebGPU worker: `{op, ...args}` calls (see gpu-worker.js). */
 class GpuWorker {
-  #worker = new Worker(new URL('./gpu-worker.js', import.meta.url), { type: 'module' });
-  #pending = new Map();
-  #next = 0;
+  #client = new WorkerClient(new URL('./gpu-worker.js', import.meta.url), 'the WebGPU worker');
   /** Replaces the classification's timeout (a test hook: `?test-timeout=MS`). */
   #timeoutMs;
 
   constructor({ timeoutMs } = {}) {
     this.#timeoutMs = timeoutMs;
-    this.#worker.onmessage = ({ data }) => {
-      const call = this.#pending.get(data.id);
-      this.#pending.delete(data.id);
-      if (!call) return;
-      clearTimeout(call.timer);
-      if ('error' in data) call.reject(new Error(data.error));
-      else call.resolve(data.result);
-    };
-    // The worker's script failed to load or threw outside a call.
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      this.#failAll(`the WebGPU worker stopped: ${e.message || 'its script failed to load'}`);
-    };
   }
 
   call(op, args = {}) {
-    return new Promise((resolve, reject) => {
-      const id = this.#next++;
-      const ms = (op === 'classify' && this.#timeoutMs) || GPU_TIMEOUTS_MS[op];
-      const timer = setTimeout(() => {
-        this.#worker.terminate();
-        this.#failAll(`the WebGPU worker did not answer ${op} within ${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s and was stopped`);
-      }, ms);
-      this.#pending.set(id, { resolve, reject, timer });
-      this.#worker.postMessage({ id, op, ...args });
-    });
+    const timeoutMs = (op === 'classify' && this.#timeoutMs) || GPU_TIMEOUTS_MS[op];
+    return this.#client.call({ op, ...args }, { timeoutMs, what: op });
   }
 
   terminate() {
-    this.#worker.terminate();
-    this.#failAll('the WebGPU worker was stopped');
-  }
-
-  #failAll(why) {
-    for (const { reject, timer } of this.#pending.values()) {
-      clearTimeout(timer);
-      reject(new Error(why));
-    }
-    this.#pending.clear();
+    this.#client.stop();
   }
 }
 

@@ -4,6 +4,8 @@
 // The WebGPU module (burn-wgpu and cubecl: most of the app's code) is fetched here, and only
 // once this worker has been given an adapter: a browser without WebGPU never downloads it.
 
+import { errorText } from './rpc.js';
+
 let mod = null;
 let rec = null;
 
@@ -37,6 +39,6 @@ self.onmessage = async ({ data: { id, op, ...args } }) => {
   try {
     self.postMessage({ id, result: await ops[op](args) });
   } catch (e) {
-    self.postMessage({ id, error: (e && (e.message || String(e))) || 'unknown error' });
+    self.postMessage({ id, error: errorText(e) });
   }
 };

@@ -8,6 +8,8 @@
 /** Steps between progress reports: each is a few ms, so the bar moves smoothly. */
 const STEPS_PER_REPORT = 4;
 
+import { errorText } from './rpc.js';
+
 let loading = null;
 
 function learningModule() {
@@ -44,7 +46,7 @@ self.onmessage = async ({ data: { id, ...args } }) => {
       () => self.postMessage({ id, result: {} }),
       (e) => {
         loading = null;
-        self.postMessage({ id, error: (e && (e.message || String(e))) || 'unknown error' });
+        self.postMessage({ id, error: errorText(e) });
       },
     );
     return;
@@ -54,6 +56,6 @@ self.onmessage = async ({ data: { id, ...args } }) => {
     self.postMessage({ id, result }, [result.weights.buffer]);
   } catch (e) {
     loading = null; // a failed download may work next time
-    self.postMessage({ id, error: (e && (e.message || String(e))) || 'unknown error' });
+    self.postMessage({ id, error: errorText(e) });
   }
 };

@@ -10,6 +10,7 @@
 // stored ones. Other tabs hear of every change on a BroadcastChannel and read the record again.
 
 import { validRecord } from './records.js';
+import { WorkerClient, errorText } from './rpc.js';
 
 /** Corrections before the first fine-tune: one could be a slip of the finger. */
 export const MIN_EXAMPLES = 3;
@@ -38,8 +39,6 @@ function fingerprint(text) {
 function newRev() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
-
-const errorText = (e) => (e && (e.message || String(e))) || 'unknown error';
 
 /** Records by model name in IndexedDB; in memory only where IndexedDB cannot be opened. */
 class Store {
@@ -115,76 +114,36 @@ class Store {
 }
 
 /**
- * The learning worker, created on the first correction (to fetch the module early) and kept. A
- * call that goes `timeoutMs` without a word, or a worker that dies, fails every call; the worker
- * is then stopped, and the next call starts a new one (with a fresh wasm instance).
+ * The learning worker, created on the first correction (to fetch the module early) and kept;
+ * after a failed fine-tune it is replaced, since a wasm trap leaves its instance unusable.
  */
 class LearnWorker {
-  #worker = null;
-  #calls = new Map();
-  #next = 0;
+  #client = new WorkerClient(new URL('./learn-worker.js', import.meta.url), 'the learning worker');
   #timeoutMs;
+  #warming = null;
 
   constructor({ timeoutMs = LEARN_TIMEOUT_MS } = {}) {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Fetches the learning module ahead of the first fine-tune. */
+  /** Fetches the learning module ahead of the first fine-tune (once; again after a failure). */
   warm() {
-    this.#call({ warm: true }, () => {}, []).catch(() => {}); // a failure shows when it tunes
+    this.#warming ??= this.#client.call({ warm: true }, { timeoutMs: this.#timeoutMs, what: 'the module download' })
+      .catch(() => { this.#warming = null; }); // a failure shows when it tunes
   }
 
-  tune(args, onProgress) {
-    return this.#call(args, onProgress, [args.pixels.buffer, args.labels.buffer]);
-  }
-
-  #call(message, onProgress, transfer) {
-    if (!this.#worker) {
-      this.#worker = new Worker(new URL('./learn-worker.js', import.meta.url), { type: 'module' });
-      this.#worker.onmessage = ({ data }) => {
-        const call = this.#calls.get(data.id);
-        if (!call) return;
-        call.heard();
-        if ('progress' in data) return call.onProgress(data.progress);
-        this.#settle(data.id);
-        if (!('error' in data)) return call.resolve(data.result);
-        call.reject(new Error(data.error));
-        // A trap leaves the wasm instance unusable, and the worker keeps it: start afresh.
-        this.#stop('the learning worker was restarted after an error');
-      };
-      this.#worker.onerror = (e) => {
-        e.preventDefault();
-        this.#stop(`the learning worker stopped: ${e.message || 'its script failed to load'}`);
-      };
-    }
-    return new Promise((resolve, reject) => {
-      const id = this.#next++;
-      const call = { resolve, reject, onProgress, timer: 0 };
-      call.heard = () => {
-        clearTimeout(call.timer);
-        call.timer = setTimeout(
-          () => this.#stop(`the learning worker did not answer for ${Math.round(this.#timeoutMs / 1000)} s and was restarted`),
-          this.#timeoutMs,
-        );
-      };
-      call.heard();
-      this.#calls.set(id, call);
-      this.#worker.postMessage({ id, ...message }, transfer);
-    });
-  }
-
-  #settle(id) {
-    clearTimeout(this.#calls.get(id)?.timer);
-    this.#calls.delete(id);
-  }
-
-  /** Stops the worker and fails its calls with `why`; the next call starts a new one. */
-  #stop(why) {
-    this.#worker?.terminate();
-    this.#worker = null;
-    for (const [id, c] of [...this.#calls]) {
-      this.#settle(id);
-      c.reject(new Error(why));
+  async tune(args, onProgress) {
+    try {
+      return await this.#client.call(args, {
+        timeoutMs: this.#timeoutMs,
+        what: 'a fine-tune',
+        onProgress,
+        transfer: [args.pixels.buffer, args.labels.buffer],
+      });
+    } catch (e) {
+      this.#client.stop('the learning worker was restarted after an error');
+      this.#warming = null;
+      throw e;
     }
   }
 }

@@ -170,7 +170,7 @@ describe('nothing taught is lost', () => {
       await page.waitForFunction(() => /Learning failed again/.test(document.querySelector('[data-testid="personal"]').textContent),
         null, { timeout: 30_000 });
       const p = await personal(page);
-      assert.match(p.text, /did not answer for 2 s and was restarted/, p.text);
+      assert.match(p.text, /the learning worker went 2 s without answering a fine-tune and was stopped/, p.text);
       assert.equal(p.saved, 3, 'the examples are kept');
       assert.equal(p.training, false);
       const s = await h.drawAndSettle(page, h.DIGITS[1]);

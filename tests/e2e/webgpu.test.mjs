@@ -143,7 +143,7 @@ describe('Chromium with WebGPU', () => {
       assert.match((await h.readState(page)).backend, /^WebGPU/);
       const drawn = await h.drawAndSettle(page, h.DIGITS[7]);
       assert.match(drawn.backend, /^CPU/, `backend label after the hang: ${drawn.backend}`);
-      assert.match(drawn.reason, /during inference.*did not answer classify within 2 s/, `reason: ${drawn.reason}`);
+      assert.match(drawn.reason, /during inference.*the WebGPU worker went 2 s without answering classify/, `reason: ${drawn.reason}`);
       assert.equal(drawn.error, null, 'no error box: the CPU took over');
       assert.equal(drawn.prediction, '7');
       await h.actAndSettle(page, () => page.click('[data-testid="clear"]'));
