@@ -1,5 +1,6 @@
-//! The wasm build in a real browser (wasm-bindgen-test in headless Chromium): preprocessing,
-//! the CPU classifier, and WebGPU against the CPU when the browser offers an adapter.
+//! The wasm build in a real browser (wasm-bindgen-test in headless Chromium and Firefox):
+//! preprocessing, the CPU classifier, and WebGPU against the CPU when the browser offers an
+//! adapter.
 #![cfg(target_arch = "wasm32")]
 
 use digits::web::{Backend, Recognizer, models, preprocess};

@@ -87,8 +87,3 @@ pub fn drawn_dataset(test: &Dataset) -> Dataset {
     });
     Dataset::from_pixels(pixels, test.labels.clone())
 }
-
-/// Accuracy of `model` on the test digits redrawn as pen strokes.
-pub fn evaluate_drawn(model: &Mlp, test: &Dataset, device: &Device) -> Evaluation {
-    evaluate(model, &drawn_dataset(test), device)
-}

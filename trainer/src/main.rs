@@ -406,7 +406,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     let total_seconds = start.elapsed().as_secs_f64();
     let train_seconds: f64 = history.iter().map(|h| h.seconds).sum();
 
-    // Everything below is measured on the weights as stored, rounded to f16 or not.
+    // Everything below is measured on the weights as stored (int8, f16 or f32).
     let precision = weights::Precision::from(args.weights);
     let unrounded = evaluate(&model, &test_set, &plain);
     let bytes = weights::to_bytes(model, precision)?;
