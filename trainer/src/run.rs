@@ -1,0 +1,146 @@
+//! One training run from data to files: the article's split, the training loop, the weights
+//! rounded for storage and measured as stored, then the card and pictures written.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use digits::weights::{self, Precision};
+
+use crate::backend::Backend;
+use crate::evaluate::evaluate;
+use crate::export::{ModelCard, Paths, RunFacts};
+use crate::files::write_atomic;
+use crate::mnist::{self, Dataset};
+use crate::report::{self, Measurements};
+use crate::split::{Split, article_split};
+use crate::train::{EpochStats, Hyper, RunOptions, train};
+use crate::{fixture, plots};
+
+/// What to train and where its files go.
+pub struct Request {
+    pub hyper: Hyper,
+    /// Name of the exported files (a preset's name unless given).
+    pub name: String,
+    /// Folder with the MNIST files, or `None` for `$MNIST_DIR`, then `data/mnist/`.
+    pub data: Option<PathBuf>,
+    /// Train on only the first N images of the training split.
+    pub limit: Option<usize>,
+    pub backend: Backend,
+    pub precision: Precision,
+    pub out: PathBuf,
+    pub show_progress: bool,
+}
+
+/// What a run reports as it goes, for the command line to print.
+pub enum Event<'a> {
+    Started {
+        hyper: &'a Hyper,
+        train: usize,
+        test: usize,
+        data: &'a Path,
+    },
+    Epoch(&'a EpochStats),
+    Stored {
+        precision: Precision,
+        bytes: usize,
+        unrounded_correct: usize,
+    },
+    Measured(&'a Measurements),
+}
+
+/// What a run wrote.
+pub struct Outcome {
+    pub card: ModelCard,
+    pub paths: Paths,
+    pub seconds: f64,
+}
+
+/// The verified 70,000 images, the article's split of them, and the folder they came from.
+pub fn load_split(data: Option<&Path>) -> anyhow::Result<(Dataset, Split, PathBuf)> {
+    let dir = mnist::resolve_dir(data)?;
+    let all = mnist::load_all(&dir)?;
+    Ok((all, article_split(), dir))
+}
+
+/// Trains `req.hyper`, stores its weights, measures them as stored and writes the weights,
+/// card and pictures atomically: an interrupted run leaves the previous files in place.
+pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcome> {
+    let start = Instant::now();
+    let hyper = &req.hyper;
+    let (all, split, dir) = load_split(req.data.as_deref())?;
+    let mut train_idx = split.train.clone();
+    if let Some(n) = req.limit {
+        train_idx.truncate(n);
+    }
+    // Augmented runs normalise each distorted copy themselves.
+    let train_set = all
+        .select(&train_idx)
+        .prepared(hyper.normalize && !hyper.augment);
+    let raw_test = all.select(&split.test);
+    let test_set = raw_test.clone().prepared(hyper.normalize);
+    report(Event::Started {
+        hyper,
+        train: train_set.len(),
+        test: test_set.len(),
+        data: &dir,
+    });
+
+    let device = req.backend.device()?;
+    let options = RunOptions {
+        show_progress: req.show_progress,
+        host_adam: req.backend.host_adam(),
+    };
+    let (model, history) = train(
+        hyper,
+        &train_set,
+        &test_set,
+        &device.clone().autodiff(),
+        &options,
+        |s| report(Event::Epoch(s)),
+    )?;
+
+    // Everything below is measured on the weights as stored (int8, f16 or f32).
+    let unrounded = evaluate(&model, &test_set, &device);
+    let bytes = weights::to_bytes(model, req.precision)?;
+    let model = weights::load(&bytes, &hyper.model_config(), &device)?;
+    report(Event::Stored {
+        precision: req.precision,
+        bytes: bytes.len(),
+        unrounded_correct: unrounded.correct,
+    });
+    let measured = report::measure(
+        &model,
+        &raw_test,
+        hyper.normalize,
+        fixture::load().ok(),
+        &device,
+    );
+    report(Event::Measured(&measured));
+
+    let paths = Paths::new(&req.out, &req.name);
+    let mut card = ModelCard::from_run(
+        hyper,
+        RunFacts {
+            name: req.name.clone(),
+            backend: req.backend,
+            trained_on: train_set.len(),
+            train_split: split.train.len(),
+            history,
+            unrounded_test_correct: unrounded.correct,
+        },
+    );
+    card.record(&measured);
+    card.record_weights(&bytes, req.precision);
+    let title = format!("{}: {}", req.name, card.architecture);
+    let curves = plots::curves_svg(&title, &card.history).map_err(anyhow::Error::msg)?;
+
+    write_atomic(&paths.weights, &bytes)?;
+    write_atomic(&paths.card, serde_json::to_string_pretty(&card)?.as_bytes())?;
+    write_atomic(&paths.curves, curves.as_bytes())?;
+    write_atomic(&paths.confusion, card.confusion_svg()?.as_bytes())?;
+    Ok(Outcome {
+        card,
+        paths,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
