@@ -5,7 +5,7 @@
 // state over 10,000 predictions.
 //   node bench/page.mjs            (after scripts/build.sh; prints numbers, asserts nothing)
 // The "before" figures beside each target are issue #10's, measured on the single-module build
-// (12.0 MB wasm) in an earlier session on this machine: compare only with care.
+// in an earlier session on this machine: compare only with care.
 import { chromium } from 'playwright-core';
 import { startServer } from '../tests/e2e/harness.mjs';
 
@@ -135,11 +135,11 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
     if (backend === 'cpu') {
       rec = await mod.Recognizer.create('', mod.Backend.Cpu);
     } else {
-      const engine = await import('./www/engine.js');
-      const name = JSON.parse(mod.models())[0].name;
-      const gpu = await engine.webgpu('webgpu', () => name);
-      if (!gpu.rec) throw new Error(`no WebGPU: ${gpu.why}`);
-      rec = gpu.rec;
+      const { Engine } = await import('./www/engine.js');
+      const engine = await Engine.start('', 'webgpu');
+      await engine.checkWebGpu();
+      if (engine.rec.backend !== engine.mod.Backend.WebGpu) throw new Error(`no WebGPU: ${engine.why}`);
+      rec = engine.rec;
     }
     // A 7 as the pad records it: a point every ~3 CSS px, as pointer events come in.
     const corners = [[60, 40], [330, 40], [260, 170], [170, 370]];

@@ -5,6 +5,32 @@ use burn::prelude::*;
 use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES};
 use crate::weights::{self, WeightsError};
 
+/// Why a classification could not be made or trusted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassifyError {
+    /// Not whole 28x28 images: the number of pixels given.
+    InputSize(usize),
+    /// The device could not hand the result back (a lost WebGPU device, a driver error).
+    ReadBack(String),
+    /// Two answers of different lengths, or one that is not a probability (NaN, infinite).
+    NotComparable(String),
+}
+
+impl std::fmt::Display for ClassifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::InputSize(n) => write!(
+                f,
+                "expected a multiple of {INPUT_SIZE} pixels (28x28 images), got {n}"
+            ),
+            Self::ReadBack(e) => write!(f, "reading the result back failed: {e}"),
+            Self::NotComparable(e) => write!(f, "the answers cannot be compared: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ClassifyError {}
+
 /// A model ready to classify on `device`.
 pub struct Classifier {
     model: Mlp,
@@ -31,14 +57,17 @@ impl Classifier {
 
     /// Probabilities for each image in `images` (`n * 784` pixels in [0, 1]), read back without
     /// blocking: the only way allowed on WebGPU in a browser.
-    pub async fn probabilities(&self, images: &[f32]) -> Result<Vec<[f32; NUM_CLASSES]>, String> {
+    pub async fn probabilities(
+        &self,
+        images: &[f32],
+    ) -> Result<Vec<[f32; NUM_CLASSES]>, ClassifyError> {
         check_len(images)?;
         let data = self
             .logits_tensor(images)
             .into_data_async()
             .await
-            .map_err(|e| format!("reading the result back failed: {e:?}"))?;
-        rows(data)
+            .map_err(|e| ClassifyError::ReadBack(format!("{e:?}")))?;
+        Ok(rows(data))
     }
 
     /// Blocking read-back, for native code and tests.
@@ -46,29 +75,26 @@ impl Classifier {
     pub fn probabilities_blocking(
         &self,
         images: &[f32],
-    ) -> Result<Vec<[f32; NUM_CLASSES]>, String> {
+    ) -> Result<Vec<[f32; NUM_CLASSES]>, ClassifyError> {
         check_len(images)?;
-        rows(self.logits_tensor(images).into_data())
+        Ok(rows(self.logits_tensor(images).into_data()))
     }
 }
 
-fn check_len(images: &[f32]) -> Result<(), String> {
+fn check_len(images: &[f32]) -> Result<(), ClassifyError> {
     if images.is_empty() || !images.len().is_multiple_of(INPUT_SIZE) {
-        return Err(format!(
-            "expected a multiple of {INPUT_SIZE} pixels (28x28 images), got {}",
-            images.len()
-        ));
+        return Err(ClassifyError::InputSize(images.len()));
     }
     Ok(())
 }
 
 /// Class probabilities from rows of logits.
-fn rows(logits: TensorData) -> Result<Vec<[f32; NUM_CLASSES]>, String> {
+fn rows(logits: TensorData) -> Vec<[f32; NUM_CLASSES]> {
     let values: Vec<f32> = logits.iter::<f32>().collect();
-    Ok(values
+    values
         .chunks_exact(NUM_CLASSES)
         .map(|c| softmax(std::array::from_fn(|i| c[i])))
-        .collect())
+        .collect()
 }
 
 /// Softmax of one row of logits, the largest subtracted first so that `exp` cannot overflow.
@@ -81,12 +107,18 @@ pub fn softmax(logits: [f32; NUM_CLASSES]) -> [f32; NUM_CLASSES] {
 
 /// The largest difference between two answers, or why they cannot be compared: an answer that
 /// is not a probability (NaN, infinite) fails outright, since `f32::max` would skip a NaN.
-pub fn answers_differ_by(a: &[f32], b: &[f32]) -> Result<f32, String> {
+pub fn answers_differ_by(a: &[f32], b: &[f32]) -> Result<f32, ClassifyError> {
     if a.len() != b.len() {
-        return Err(format!("{} probabilities against {}", b.len(), a.len()));
+        return Err(ClassifyError::NotComparable(format!(
+            "{} probabilities against {}",
+            b.len(),
+            a.len()
+        )));
     }
     if let Some(p) = a.iter().chain(b).find(|p| !p.is_finite()) {
-        return Err(format!("an answer holds {p}, not a probability"));
+        return Err(ClassifyError::NotComparable(format!(
+            "an answer holds {p}, not a probability"
+        )));
     }
     Ok(a.iter()
         .zip(b)
@@ -115,7 +147,7 @@ mod tests {
             let mut gpu = cpu;
             gpu[3] = bad;
             let err = answers_differ_by(&cpu, &gpu).unwrap_err();
-            assert!(err.contains("not a probability"), "{err}");
+            assert!(err.to_string().contains("not a probability"), "{err}");
         }
         assert!(answers_differ_by(&cpu, &cpu[..9]).is_err());
     }

@@ -16,8 +16,11 @@ use crate::pixels::unit;
 use crate::replay::{Digit, ReplaySet};
 use crate::weights::{self, Precision, WeightsError};
 
-/// The most examples a fine-tune learns from; the page keeps the newest.
-pub const MAX_EXAMPLES: usize = 50;
+pub use crate::limits::MAX_EXAMPLES;
+
+/// The most accuracy points on MNIST's held-out digits a fine-tune may lose and still be used:
+/// one person's handwriting is learned, not everyone else's forgotten.
+pub const MAX_MNIST_DROP: f64 = 1.0;
 
 /// How a fine-tune runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,10 +78,10 @@ pub struct Score {
 }
 
 impl Score {
-    /// Accuracy points lost (negative: gained).
+    /// Accuracy points lost (negative: gained); NaN when there was nothing to score.
     pub fn drop_points(&self) -> f64 {
         if self.total == 0 {
-            return 0.0;
+            return f64::NAN;
         }
         100.0 * (self.before as f64 - self.after as f64) / self.total as f64
     }
@@ -91,6 +94,23 @@ pub struct Outcome {
     pub weights: Vec<u8>,
     pub holdout: Score,
     pub own: Score,
+}
+
+impl Outcome {
+    /// Why the fine-tune must not be used, in words for the person; `None` when it may. A
+    /// fine-tune that could not be checked (no held-out digits) is refused too.
+    pub fn refusal(&self) -> Option<String> {
+        let drop = self.holdout.drop_points();
+        if drop.is_nan() {
+            Some("This fine-tune could not be checked on MNIST digits, so it is not used.".into())
+        } else if drop > MAX_MNIST_DROP {
+            Some(format!(
+                "This fine-tune would have lost {drop:.1} points on MNIST digits, so it is not used."
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 /// A fine-tune in progress.

@@ -4,6 +4,8 @@
 //! - [`model`]: the network, shared with the trainer.
 //! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect.
 //! - [`classifier`]: a model on a burn device, giving probabilities.
+//! - [`limits`]: the numbers the page shares with the Rust side.
+//! - [`gate`]: "not a digit", a small second network beside a model.
 //! - [`pixels`], [`distort`], [`replay`]: digits as bytes, their random distortions, and the
 //!   MNIST digits that on-device learning replays; `learn` (with the `learn` feature) is that
 //!   learning.
@@ -13,8 +15,10 @@
 
 pub mod classifier;
 pub mod distort;
+pub mod gate;
 #[cfg(feature = "learn")]
 pub mod learn;
+pub mod limits;
 pub mod model;
 pub mod pixels;
 pub mod preprocess;

@@ -18,6 +18,9 @@ pub struct MlpConfig {
     /// Dropout probability after each hidden activation (training only).
     #[config(default = 0.1)]
     pub dropout: f64,
+    /// Outputs: the ten digits, or two for the "not a digit" gate (`gate`).
+    #[config(default = 10)]
+    pub outputs: usize,
 }
 
 /// A shipped model, one row each: its name (`?model=`, `model/<name>.*`, `trainer --preset`),
@@ -56,7 +59,7 @@ pub struct Recipe {
 pub const ARCHITECTURES: &[Architecture] = &[
     // Canvas-like distortions and style edits of the training split, inputs normalised as the
     // page does; one in five redrawn digits first coarsened to 8x8 (chosen on the real-writer
-    // validation set: 83.2% without, 84.8% with).
+    // validation set; the README's real-writer table has its figures).
     Architecture {
         name: "web",
         label: "Robust MLP (784-256-128-10)",
@@ -118,7 +121,7 @@ impl MlpConfig {
         let mut widths = Vec::with_capacity(self.hidden.len() + 2);
         widths.push(INPUT_SIZE);
         widths.extend(&self.hidden);
-        widths.push(NUM_CLASSES);
+        widths.push(self.outputs);
         let layers = widths
             .windows(2)
             .map(|w| LinearConfig::new(w[0], w[1]).init(device))
@@ -134,7 +137,7 @@ impl MlpConfig {
     pub fn num_params(&self) -> usize {
         let mut total = 0;
         let mut prev = INPUT_SIZE;
-        for &w in self.hidden.iter().chain(std::iter::once(&NUM_CLASSES)) {
+        for &w in self.hidden.iter().chain(std::iter::once(&self.outputs)) {
             total += prev * w + w;
             prev = w;
         }
@@ -151,7 +154,7 @@ pub struct Mlp {
 }
 
 impl Mlp {
-    /// Maps `[batch, 784]` pixels to `[batch, 10]` logits.
+    /// Maps `[batch, 784]` pixels to `[batch, outputs]` logits.
     pub fn forward(&self, input: Tensor<2>) -> Tensor<2> {
         let last = self.layers.len() - 1;
         let mut x = input;
@@ -181,10 +184,11 @@ impl Mlp {
 
 /// burn's `Dropout`, with the mask drawn on the host.
 ///
-/// burn draws every element of the mask through a freshly built sampler; at batch 32 that made
-/// dropout about a fifth of a CPU training step. Same distribution (each value kept with
-/// probability 1 - p and scaled by 1 / (1 - p)), same switch (training on an autodiff device
-/// only), and seeded from the device's generator, so `Device::seed` still fixes a run.
+/// burn draws every element of the mask through a freshly built sampler, which at batch 32 made
+/// dropout a large share of a CPU training step (README, "Performance"). Same distribution
+/// (each value kept with probability 1 - p and scaled by 1 / (1 - p)), same switch (training
+/// on an autodiff device only), and seeded from the device's generator, so `Device::seed`
+/// still fixes a run.
 fn dropout<const D: usize>(layer: &Dropout, input: Tensor<D>) -> Tensor<D> {
     let p = layer.prob;
     let device = input.device();

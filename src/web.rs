@@ -69,7 +69,7 @@ impl Recognizer {
             Backend::Cpu => cpu,
             Backend::WebGpu => gpu_classifier(&preset, bytes, &cpu)
                 .await
-                .map_err(|why| JsError::new(&why))?,
+                .map_err(|why| JsError::new(&why.to_string()))?,
         };
         Ok(Recognizer {
             classifier: Rc::new(classifier),
@@ -103,7 +103,7 @@ impl Recognizer {
             let probs = classifier
                 .probabilities(&image)
                 .await
-                .map_err(|e| JsValue::from(JsError::new(&e)))?;
+                .map_err(|e| JsValue::from(JsError::new(&e.to_string())))?;
             Ok(Float32Array::from(&probs[0][..]).into())
         })
     }
@@ -111,8 +111,20 @@ impl Recognizer {
 
 /// The shipped models as JSON: `[{name, label, card}]`, for the model picker. Names and labels
 /// are escaped by serde_json; each card is already JSON (the trainer's, checked by the tests) and
-/// goes in as it is, rather than through a parsed `Value`, which would add 11 kB of gzipped
-/// code to the page's first module.
+/// goes in as it is, rather than through a parsed `Value`, which would add serde_json's parser to
+/// the page's first module.
+/// An image as the page stores it (bytes 0-255), rounded as the trainer rounds MNIST's.
+#[wasm_bindgen(js_name = imageBytes)]
+pub fn image_bytes(image: Vec<f32>) -> Vec<u8> {
+    image.iter().map(|&v| crate::pixels::byte(v)).collect()
+}
+
+/// The numbers the page shares with the Rust side, as JSON (see `limits`).
+#[wasm_bindgen]
+pub fn limits() -> String {
+    crate::limits::json()
+}
+
 #[wasm_bindgen(js_name = models)]
 pub fn models() -> Result<String, JsError> {
     let text = |s: &str| serde_json::to_string(s).map_err(|e| JsError::new(&e.to_string()));
@@ -128,21 +140,64 @@ pub fn models() -> Result<String, JsError> {
     Ok(format!("[{}]", entries.join(",")))
 }
 
+/// Why a model cannot run on WebGPU here.
+#[derive(Debug, Clone)]
+pub enum WebGpuError {
+    /// The first module: the page loads the WebGPU module for WebGPU.
+    NotBuiltIn,
+    /// `navigator.gpu` is missing, or gave no adapter.
+    NoWebGpu,
+    NoAdapter,
+    /// The browser refused: its own words.
+    Browser(String),
+    /// burn's WebGPU runtime could not be set up.
+    Setup(String),
+    Weights(crate::weights::WeightsError),
+    /// The warm-up could not be read back, or its answer is not a probability.
+    WarmUp(crate::classifier::ClassifyError),
+    /// The warm-up answer differs from the CPU's by more than the tolerance.
+    Differs {
+        by: f32,
+        tolerance: f32,
+    },
+}
+
+impl std::fmt::Display for WebGpuError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotBuiltIn => write!(
+                f,
+                "this module was built without WebGPU (the page loads the WebGPU module for that)"
+            ),
+            Self::NoWebGpu => write!(f, "this browser has no WebGPU: navigator.gpu is missing"),
+            Self::NoAdapter => write!(
+                f,
+                "no WebGPU adapter: navigator.gpu.requestAdapter() gave none"
+            ),
+            Self::Browser(e) => write!(f, "{e}"),
+            Self::Setup(e) => write!(f, "WebGPU set-up failed: {e}"),
+            Self::Weights(e) => write!(f, "{e}"),
+            Self::WarmUp(e) => write!(f, "WebGPU's warm-up result cannot be trusted: {e}"),
+            Self::Differs { by, tolerance } => write!(
+                f,
+                "WebGPU's warm-up result differs from the CPU's by {by:e}, over {tolerance:e}"
+            ),
+        }
+    }
+}
+
 /// On WebGPU, if this module has it and it passes its checks; else why not.
 async fn gpu_classifier(
     preset: &Preset,
     weights: &[u8],
     cpu: &Classifier,
-) -> Result<Classifier, String> {
+) -> Result<Classifier, WebGpuError> {
     #[cfg(feature = "webgpu")]
     return crate::webgpu::classifier(preset, weights, cpu).await;
     #[cfg(not(feature = "webgpu"))]
     {
         let _ = (preset, weights, cpu);
-        Err(
-            "this module was built without WebGPU (the page loads the WebGPU module for that)"
-                .into(),
-        )
+        Err(WebGpuError::NotBuiltIn)
     }
 }
 

@@ -95,6 +95,13 @@ impl Tuned {
         self.0.weights.clone()
     }
 
+    /// Why this fine-tune must not be used (it would cost too much on MNIST's digits, or could
+    /// not be checked), in words for the person; `undefined` when it may.
+    #[wasm_bindgen(getter)]
+    pub fn refusal(&self) -> Option<String> {
+        self.0.refusal()
+    }
+
     /// `{holdout: {before, after, total}, own: {...}}` as JSON.
     #[wasm_bindgen(getter)]
     pub fn scores(&self) -> String {

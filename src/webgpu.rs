@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::classifier::Classifier;
 use crate::model::INPUT_SIZE;
 use crate::presets::Preset;
+use crate::web::WebGpuError;
 
 /// How far WebGPU's probabilities may stray from the CPU's before we distrust it.
 const TOLERANCE: f32 = 1e-4;
@@ -36,7 +37,7 @@ fn run_static_constructors() {
 
 thread_local! {
     /// burn's WebGPU runtime can be set up once per page; every model shares it.
-    static WEBGPU: RefCell<Option<Result<Device, String>>> = const { RefCell::new(None) };
+    static WEBGPU: RefCell<Option<Result<Device, WebGpuError>>> = const { RefCell::new(None) };
 }
 
 /// A WebGPU classifier for `preset`'s network with `weights`, whose warm-up answer matches the
@@ -45,24 +46,31 @@ pub(crate) async fn classifier(
     preset: &Preset,
     weights: &[u8],
     cpu: &Classifier,
-) -> Result<Classifier, String> {
+) -> Result<Classifier, WebGpuError> {
     run_static_constructors();
     let device = webgpu_device().await?;
-    let gpu = Classifier::new(weights, &preset.config(), device).map_err(|e| e.to_string())?;
+    let gpu = Classifier::new(weights, &preset.config(), device).map_err(WebGpuError::Weights)?;
     let probe = warm_up_image();
-    let want = cpu.probabilities(&probe).await?;
-    let got = gpu.probabilities(&probe).await?;
-    let diff = crate::classifier::answers_differ_by(&want[0], &got[0])
-        .map_err(|e| format!("WebGPU's warm-up result cannot be trusted: {e}"))?;
+    let want = cpu
+        .probabilities(&probe)
+        .await
+        .map_err(WebGpuError::WarmUp)?;
+    let got = gpu
+        .probabilities(&probe)
+        .await
+        .map_err(WebGpuError::WarmUp)?;
+    let diff =
+        crate::classifier::answers_differ_by(&want[0], &got[0]).map_err(WebGpuError::WarmUp)?;
     if diff > TOLERANCE {
-        return Err(format!(
-            "WebGPU's warm-up result differs from the CPU's by {diff:e}, over {TOLERANCE:e}"
-        ));
+        return Err(WebGpuError::Differs {
+            by: diff,
+            tolerance: TOLERANCE,
+        });
     }
     Ok(gpu)
 }
 
-async fn webgpu_device() -> Result<Device, String> {
+async fn webgpu_device() -> Result<Device, WebGpuError> {
     if let Some(cached) = WEBGPU.with(|w| w.borrow().clone()) {
         return cached;
     }
@@ -71,30 +79,32 @@ async fn webgpu_device() -> Result<Device, String> {
     result
 }
 
-async fn init_webgpu() -> Result<Device, String> {
+async fn init_webgpu() -> Result<Device, WebGpuError> {
     let navigator = Reflect::get(&js_sys::global(), &"navigator".into())
-        .map_err(|_| "no navigator object".to_owned())?;
+        .map_err(|_| WebGpuError::Browser("no navigator object".into()))?;
     let gpu = Reflect::get(&navigator, &"gpu".into()).unwrap_or(JsValue::UNDEFINED);
     if gpu.is_undefined() || gpu.is_null() {
-        return Err("this browser has no WebGPU: navigator.gpu is missing".into());
+        return Err(WebGpuError::NoWebGpu);
     }
     // Ask for an adapter ourselves first: wgpu reports a missing one less clearly.
     let request: js_sys::Function = Reflect::get(&gpu, &"requestAdapter".into())
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or("navigator.gpu.requestAdapter is missing")?;
+        .ok_or_else(|| WebGpuError::Browser("navigator.gpu.requestAdapter is missing".into()))?;
     let adapter = match request.call0(&gpu) {
-        Ok(p) => JsFuture::from(Promise::from(p)).await.map_err(js_text)?,
-        Err(e) => return Err(js_text(e)),
+        Ok(p) => JsFuture::from(Promise::from(p))
+            .await
+            .map_err(|e| WebGpuError::Browser(js_text(e)))?,
+        Err(e) => return Err(WebGpuError::Browser(js_text(e))),
     };
     if adapter.is_null() || adapter.is_undefined() {
-        return Err("no WebGPU adapter: navigator.gpu.requestAdapter() gave none".into());
+        return Err(WebGpuError::NoAdapter);
     }
     Device::wgpu_options()
         .graphics_api(burn::tensor::wgpu::WgpuBackend::WebGpu)
         .init_async()
         .await
-        .map_err(|e| format!("WebGPU set-up failed: {e}"))
+        .map_err(|e| WebGpuError::Setup(e.to_string()))
 }
 
 /// A fixed, digit-like input for the warm-up comparison: a ring.

@@ -12,6 +12,8 @@ use crate::model::{Mlp, MlpConfig};
 pub enum WeightsError {
     /// Not a burnpack file, or a damaged one.
     Decode(String),
+    /// burn could not serialise a model's weights.
+    Encode(String),
     /// A valid file for another network (other layer widths, or another model altogether).
     Mismatch { expected: String, detail: String },
 }
@@ -20,6 +22,7 @@ impl std::fmt::Display for WeightsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Decode(e) => write!(f, "not a readable burnpack weights file: {e}"),
+            Self::Encode(e) => write!(f, "the weights could not be written: {e}"),
             Self::Mismatch { expected, detail } => write!(
                 f,
                 "the weights do not fit the {expected} network (re-export them with the \
@@ -99,7 +102,7 @@ pub fn to_bytes(model: Mlp, precision: Precision) -> Result<Vec<u8>, WeightsErro
     let f32_bytes = model
         .into_record()
         .into_bytes()
-        .map_err(|e| WeightsError::Decode(e.to_string()))?;
+        .map_err(|e| WeightsError::Encode(e.to_string()))?;
     narrow(f32_bytes, precision).map(|b| b.to_vec())
 }
 
@@ -262,7 +265,7 @@ pub fn dequantize_columns(q: &[i8], scales: &[f32]) -> Vec<f32> {
 pub fn describe(config: &MlpConfig) -> String {
     let mut parts = vec![crate::model::INPUT_SIZE.to_string()];
     parts.extend(config.hidden.iter().map(|h| h.to_string()));
-    parts.push(crate::model::NUM_CLASSES.to_string());
+    parts.push(config.outputs.to_string());
     parts.join("-")
 }
 

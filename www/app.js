@@ -4,7 +4,7 @@
 
 import { Pad } from './pad.js';
 import { View } from './view.js';
-import { start, webgpu, message, reasons, backendLabel, Backend, WEBGPU_FILES } from './engine.js';
+import { Engine, message, backendLabel, Backend, WEBGPU_FILES } from './engine.js';
 import { keepOffline, keepFiles } from './offline.js';
 
 const params = new URLSearchParams(location.search);
@@ -15,12 +15,12 @@ const testTimeout = Number(params.get('test-timeout')) || undefined;
 const view = new View(teach);
 const $ = (id) => document.getElementById(id);
 
-let engine = null; // { mod, rec, cpu, why, pending }: see engine.js
+/** The recognizer and where it runs (engine.js); null until the first module is up. */
+let engine = null;
 let dirty = false;
 let busy = false;
 let frame = 0;
-/** The model the page should run (the picker's choice) and each model's shipped card. */
-let wanted = '';
+/** Each model's shipped card. */
 const cards = new Map();
 /** The input of the prediction on show: what a correction teaches. */
 let shown = null;
@@ -53,101 +53,16 @@ async function predict() {
       view.empty();
       return;
     }
-    const probs = await engine.rec.classify(image);
+    const probs = await engine.classify(image);
     const ms = performance.now() - t0;
     shown = pad.isEmpty ? null : image;
     if (pad.isEmpty) view.empty();
     else view.show(probs, image, ms);
   } catch (e) {
-    await recover(e);
+    showError(`Prediction failed: ${message(e)}`);
   } finally {
     busy = false;
     if (dirty) schedule();
-  }
-}
-
-/** A failed prediction on WebGPU (lost device, driver error) moves the page to the CPU. */
-async function recover(e) {
-  const { rec } = engine;
-  if (rec.backend !== Backend.WebGpu) {
-    showError(`Prediction failed: ${message(e)}`);
-    return;
-  }
-  const why = reasons.failed('during inference', e);
-  console.warn(`Falling back to the CPU: ${why}`);
-  rec.close();
-  try {
-    const cpu = await cpuFor(rec.model, personalWeights(rec.model));
-    engine = { ...engine, rec: cpu, cpu, why };
-    showStatus();
-    dirty = true;
-  } catch (e2) {
-    showError(`${why}, and the CPU could not take over: ${message(e2)}`);
-  }
-}
-
-/** A CPU recognizer in this thread for `model` with `weights` (personal, or null for the shipped
- * ones): the page's own one when it already has it. */
-async function cpuFor(model, weights) {
-  if (engine.cpu.model === model && engine.cpu.weights === weights) return engine.cpu;
-  const rec = await engine.mod.Recognizer.create(model, Backend.Cpu, weights ?? undefined);
-  rec.weights = weights;
-  return rec;
-}
-
-let syncing = null;
-
-/**
- * Brings the recognizer to the wanted model with its personal weights (or the shipped ones), on
- * the backend in use: on the CPU (for now or for good) it stays there and keeps the reason;
- * WebGPU stays WebGPU unless it fails. One load at a time; whatever changed meanwhile (another
- * model picked, a fine-tune finished, the WebGPU check done) is loaded next.
- */
-function sync() {
-  // Cleared in a `finally` callback, which runs after this assignment even when there is
-  // nothing to load.
-  syncing ??= load().finally(() => {
-    syncing = null;
-  });
-  return syncing;
-}
-
-async function load() {
-  try {
-    for (;;) {
-      const model = wanted;
-      const weights = personalWeights(model);
-      const before = engine.rec;
-      if (before.model === model && before.weights === weights) return;
-      let why = before.backend === Backend.Cpu ? engine.why : null;
-      let rec;
-      try {
-        if (before.backend === Backend.Cpu) {
-          rec = await cpuFor(model, weights);
-        } else {
-          try {
-            rec = await before.load(model, weights);
-          } catch (e) {
-            // WebGPU gave up on this model: back to this thread's CPU.
-            before.close();
-            why = reasons.failed(`on model ${model}`, e);
-            rec = await cpuFor(model, weights);
-          }
-        }
-      } catch (e) {
-        if (weights === null) throw e;
-        // The stored personal model cannot be used (damaged, or for another network): the
-        // shipped one takes over, and the examples are learned again.
-        learning.personal.discard(model, message(e));
-        continue;
-      }
-      if (engine.rec !== before) continue; // the WebGPU check finished meanwhile
-      engine = { ...engine, rec, cpu: rec.backend === Backend.Cpu ? rec : engine.cpu, why };
-      showStatus();
-      schedule();
-    }
-  } catch (e) {
-    showError(`Could not load model ${wanted}: ${message(e)}`);
   }
 }
 
@@ -156,7 +71,7 @@ async function load() {
  * them, and is stored for the model it was made on. */
 async function teach(digit) {
   if (!engine || !learningReady || !shown || pad.isEmpty) return;
-  const [model, image] = [wanted, shown];
+  const [model, image] = [engine.wanted, shown];
   pad.clear();
   const ready = await learningReady;
   if (!ready) showError('Your correction could not be kept: learning your handwriting is unavailable here.');
@@ -164,12 +79,12 @@ async function teach(digit) {
 }
 
 function personalChanged(model) {
-  if (model !== wanted) return;
+  if (model !== engine?.wanted) return;
   const status = learning.personal.status(model);
   showPersonal();
   // The learning module came through this page: kept for offline use like the rest.
   if (status.learned && !status.training) keepFiles(learning.LEARN_FILES);
-  sync();
+  engine?.sync();
 }
 
 function showError(text) {
@@ -181,9 +96,10 @@ function showError(text) {
 
 /** The personal model's line, for the wanted model; "in use" once the recognizer runs it. */
 function showPersonal() {
-  if (!learning) return;
+  if (!learning || !engine) return;
+  const { wanted, rec } = engine;
   const weights = personalWeights(wanted);
-  const inUse = !!engine && weights !== null && engine.rec.model === wanted && engine.rec.weights === weights;
+  const inUse = weights !== null && rec.model === wanted && rec.weights === weights;
   view.showPersonal(learning.personal.status(wanted), learning.MIN_EXAMPLES, inUse);
 }
 
@@ -195,7 +111,7 @@ function showStatus() {
   const card = JSON.parse(rec.card);
   view.setUnsureBelow(typeof card.unsure_below === 'number' ? card.unsure_below : 0);
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
-  // Not toLocaleString: its first call loads the locale data, ~30 ms of start-up.
+  // Not toLocaleString: its first call loads the locale data, which delays start-up.
   const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
   // Each figure names the set it was measured on (see "How measured" beside it).
   const parts = [`${pct(card.test_accuracy)} of ${thousands(card.test_total)} MNIST test digits`];
@@ -221,17 +137,16 @@ function fillModels(mod) {
     const url = new URL(location.href);
     url.searchParams.set('model', name);
     history.replaceState(null, '', url);
-    wanted = name;
+    engine.want(name);
     showPersonal();
     learning?.personal.open(name, cards.get(name));
-    sync();
   });
 }
 
 function listen() {
   $('clear').addEventListener('click', () => pad.clear());
-  $('reset-personal').addEventListener('click', () => learning?.personal.reset(wanted));
-  $('undo-teach').addEventListener('click', () => learning?.personal.undo(wanted));
+  $('reset-personal').addEventListener('click', () => engine && learning?.personal.reset(engine.wanted));
+  $('undo-teach').addEventListener('click', () => engine && learning?.personal.undo(engine.wanted));
   $('undo').addEventListener('click', () => pad.undo());
   window.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLSelectElement) return;
@@ -254,7 +169,16 @@ async function main() {
   // The pad takes strokes from here on; they are classified once the recognizer is up.
   document.documentElement.dataset.drawable = 'true';
   try {
-    engine = await start(params.get('model') || '', backendPref);
+    engine = await Engine.start(params.get('model') || '', backendPref, {
+      weightsFor: personalWeights,
+      onChange: () => {
+        showStatus();
+        schedule();
+      },
+      onDamaged: (model, why) => learning.personal.discard(model, why),
+      onError: showError,
+      timeoutMs: testTimeout,
+    });
   } catch (e) {
     $('backend').textContent = 'unavailable';
     showError(`The recognizer could not start: ${message(e)}`);
@@ -263,7 +187,6 @@ async function main() {
     return;
   }
   fillModels(engine.mod);
-  wanted = engine.rec.model;
   showStatus();
   document.documentElement.dataset.ready = 'true';
   performance.mark('digits:ready');
@@ -275,13 +198,7 @@ async function main() {
   const backendSettled = new Promise((resolve) => { settled = resolve; });
   const offline = Promise.race([backendSettled, new Promise((resolve) => setTimeout(resolve, OFFLINE_DELAY_MS))])
     .then(() => keepOffline(offerUpdate, hasWork));
-  if (engine.pending) {
-    const gpu = await webgpu(backendPref, () => wanted, personalWeights, { timeoutMs: testTimeout });
-    engine = gpu.rec ? { ...engine, rec: gpu.rec, why: null, pending: false } : { ...engine, why: gpu.why, pending: false };
-    showStatus();
-    schedule();
-    sync(); // a fine-tune may have finished while WebGPU loaded
-  }
+  await engine.checkWebGpu();
   settled();
   document.documentElement.dataset.backendSettled = 'true';
   performance.mark('digits:backend-settled');
@@ -294,7 +211,7 @@ const OFFLINE_DELAY_MS = 3000;
 
 /** Whether reloading this tab now would lose something: a drawing, or a fine-tune running. */
 function hasWork() {
-  return !pad.isEmpty || !!(learning && learning.personal.status(wanted).training);
+  return !pad.isEmpty || !!(learning && engine && learning.personal.status(engine.wanted).training);
 }
 
 /** Loads the personal models' module and opens the wanted model's personal state. */
@@ -303,10 +220,12 @@ async function startLearning() {
     const mod = await import('./personal.js');
     const personal = new mod.Personal(personalChanged, {
       cardOf: (model) => cards.get(model) ?? '',
+      limits: JSON.parse(engine.mod.limits()),
+      toBytes: (image) => engine.mod.imageBytes(image),
       learnTimeoutMs: testTimeout,
     });
     learning = { ...mod, personal };
-    await learning.personal.open(wanted, cards.get(wanted));
+    await learning.personal.open(engine.wanted, cards.get(engine.wanted));
     return learning;
   } catch (e) {
     console.warn(`Learning your handwriting is unavailable: ${message(e)}`);

@@ -5,6 +5,7 @@
 // once this worker has been given an adapter: a browser without WebGPU never downloads it.
 
 import { errorText } from './rpc.js';
+import { whyNoWebGpu } from './gpu-check.js';
 
 let mod = null;
 let rec = null;
@@ -12,9 +13,8 @@ let rec = null;
 const ops = {
   /** Resolves to `{ready: true}` once the WebGPU module is up, or `{why}` when there is no WebGPU. */
   async init() {
-    if (!self.navigator.gpu) return { why: 'this browser has no WebGPU: navigator.gpu is missing' };
-    const adapter = await self.navigator.gpu.requestAdapter();
-    if (!adapter) return { why: 'no WebGPU adapter: navigator.gpu.requestAdapter() gave none' };
+    const why = await whyNoWebGpu(self.navigator);
+    if (why) return { why };
     const next = await import('../pkg/digits_webgpu.js');
     await next.default({ module_or_path: new URL('../pkg/digits_webgpu_bg.wasm', import.meta.url) });
     mod = next;

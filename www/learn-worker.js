@@ -1,7 +1,7 @@
 // Fine-tuning, off the page's main thread (see personal.js). The learning module (autodiff, Adam
 // and the replay set: pkg/digits_learn_bg.wasm) is fetched here the first time someone corrects
 // an answer. Messages: `{id, model, pixels, labels}` in; `{id, progress}` while it runs, then
-// `{id, result: {weights, scores, ms}}` or `{id, error}`. `{id, warm: true}` only fetches the
+// `{id, result: {weights, scores, refusal, ms}}` or `{id, error}`. `{id, warm: true}` only fetches the
 // module (the page sends it on the first correction, a few drawings before it needs it). After a
 // failed fine-tune the page replaces this worker: a wasm trap leaves its instance unusable.
 
@@ -33,8 +33,9 @@ async function tune(id, { model, pixels, labels }) {
     const tuned = learner.finish();
     const weights = tuned.weights;
     const scores = JSON.parse(tuned.scores);
+    const refusal = tuned.refusal ?? null;
     tuned.free();
-    return { weights, scores, ms: performance.now() - t0 };
+    return { weights, scores, refusal, ms: performance.now() - t0 };
   } finally {
     learner.free();
   }

@@ -14,10 +14,6 @@ import { WorkerClient, errorText } from './rpc.js';
 
 /** Corrections before the first fine-tune: one could be a slip of the finger. */
 export const MIN_EXAMPLES = 3;
-/** The newest examples kept and learned from (the wasm's `learn::MAX_EXAMPLES`). */
-export const MAX_EXAMPLES = 50;
-/** A fine-tune that loses more than this many points on MNIST's held-out digits is not used. */
-export const MAX_MNIST_DROP = 1;
 /** The learning module's files, fetched the first time someone corrects an answer. */
 export const LEARN_FILES = ['pkg/digits_learn.js', 'pkg/digits_learn_bg.wasm'];
 /** How long a learning-worker call may go without a word (a progress report or its answer)
@@ -154,22 +150,27 @@ class LearnWorker {
  * `tried`: the last `rev` a fine-tune ran to the end on, kept or not), and what is going on now.
  * `onChange(model)` is called whenever either changes, in this tab or another.
  *
- * options: `cardOf(model)` gives a model's shipped card (the base of its record);
- * `learnTimeoutMs` replaces LEARN_TIMEOUT_MS.
+ * options: `cardOf(model)` gives a model's shipped card (the base of its record); `limits` are
+ * the first module's (`limits()`: the image size, the most examples kept) and `toBytes` its
+ * `imageBytes` (an image as stored); `learnTimeoutMs` replaces LEARN_TIMEOUT_MS.
  */
 export class Personal {
   #store = new Store();
   #ready = this.#store.open();
   #learner;
   #cardOf;
+  #limits;
+  #toBytes;
   #records = new Map(); // model -> the stored record as last read or written (null: none)
   #now = new Map(); // model -> {training, progress, note, readFailed}
   #onChange;
   #channel = null;
 
-  constructor(onChange, { cardOf = () => '', learnTimeoutMs } = {}) {
+  constructor(onChange, { cardOf = () => '', limits, toBytes, learnTimeoutMs }) {
     this.#onChange = onChange;
     this.#cardOf = cardOf;
+    this.#limits = limits;
+    this.#toBytes = toBytes;
     this.#learner = new LearnWorker({ timeoutMs: learnTimeoutMs });
     if (typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel(CHANNEL);
@@ -191,7 +192,7 @@ export class Personal {
     const now = this.#state(model);
     let record = null;
     if (stored !== undefined) {
-      const { record: valid, problems } = validRecord(stored, model, MAX_EXAMPLES);
+      const { record: valid, problems } = validRecord(stored, model, this.#limits);
       record = valid;
       if (problems.length) now.damaged = `Some of your stored data was damaged and is not used (${problems.join('; ')}).`;
     }
@@ -222,7 +223,7 @@ export class Personal {
     const record = this.#adopt(model, stored);
     if (record && record.base !== fingerprint(card)) {
       await this.#change(model, (r) => {
-        const valid = r && validRecord(r, model, MAX_EXAMPLES).record;
+        const valid = r && validRecord(r, model, this.#limits).record;
         return valid ? { ...valid, base: fingerprint(card), weights: null, learned: null, tried: null } : undefined;
       });
     }
@@ -249,18 +250,17 @@ export class Personal {
     };
   }
 
-  /** Keeps `image` (784 values in [0, 1]) as an example of `digit`, and learns from it. It need
-   * not wait for `open`: the example goes straight into the stored record. */
+  /** Keeps `image` (the model's input, values in [0, 1]) as an example of `digit`, and learns
+   * from it. It need not wait for `open`: the example goes straight into the stored record. */
   async teach(model, image, digit) {
     await this.#ready;
-    const pixels = new Uint8Array(784);
-    for (let i = 0; i < 784; i++) pixels[i] = Math.round(Math.min(1, Math.max(0, image[i])) * 255);
+    const pixels = this.#toBytes(image);
     this.#learner.warm();
     const base = fingerprint(this.#cardOf(model));
     const done = await this.#change(model, (stored) => {
-      const r = stored ? validRecord(stored, model, MAX_EXAMPLES).record : null;
+      const r = stored ? validRecord(stored, model, this.#limits).record : null;
       const record = r && r.base === base ? r : { model, base, examples: r?.examples ?? [], weights: null, learned: null, tried: null };
-      const examples = [...record.examples, { pixels, label: digit }].slice(-MAX_EXAMPLES);
+      const examples = [...record.examples, { pixels, label: digit }].slice(-this.#limits.maxExamples);
       return { ...record, rev: newRev(), examples };
     });
     if (done) {
@@ -274,7 +274,7 @@ export class Personal {
   async undo(model) {
     await this.#ready;
     const done = await this.#change(model, (stored) => {
-      const r = stored ? validRecord(stored, model, MAX_EXAMPLES).record : null;
+      const r = stored ? validRecord(stored, model, this.#limits).record : null;
       if (!r?.examples.length) return undefined;
       return { ...r, rev: newRev(), examples: r.examples.slice(0, -1), weights: null, learned: null, tried: null };
     });
@@ -300,7 +300,7 @@ export class Personal {
     // At once: the page asks for the weights again before the transaction ends.
     this.#records.set(model, { ...held, weights: null, learned: null });
     await this.#change(model, (s) => {
-      const r = s && validRecord(s, model, MAX_EXAMPLES).record;
+      const r = s && validRecord(s, model, this.#limits).record;
       return r?.learned?.rev === rev ? { ...r, weights: null, learned: null, tried: null } : undefined;
     });
     const again = (this.#records.get(model)?.examples.length ?? 0) >= MIN_EXAMPLES;
@@ -354,8 +354,9 @@ export class Personal {
     Object.assign(now, { training: true, progress: 0, note: null });
     this.#onChange(model);
     const { rev, examples } = r;
-    const pixels = new Uint8Array(examples.length * 784);
-    examples.forEach((e, i) => pixels.set(e.pixels, i * 784));
+    const size = this.#limits.inputSize;
+    const pixels = new Uint8Array(examples.length * size);
+    examples.forEach((e, i) => pixels.set(e.pixels, i * size));
     const labels = Uint8Array.from(examples, (e) => e.label);
     let note = null;
     let failed = false;
@@ -364,18 +365,12 @@ export class Personal {
         now.progress = p;
         this.#onChange(model);
       });
-      const { holdout } = result.scores;
-      const drop = holdout.total > 0 ? (100 * (holdout.before - holdout.after)) / holdout.total : NaN;
-      // NaN (no hold-out digits to check on) must not pass the gate.
-      const keep = drop <= MAX_MNIST_DROP;
-      if (!keep) {
-        note = Number.isFinite(drop)
-          ? `This fine-tune would have lost ${drop.toFixed(1)} points on MNIST digits, so it is not used.`
-          : 'This fine-tune could not be checked on MNIST digits, so it is not used.';
-      }
+      // The wasm decides whether the fine-tune may be used (`learn::MAX_MNIST_DROP`).
+      const keep = !result.refusal;
+      if (!keep) note = result.refusal;
       const learned = { rev, examples: examples.length, scores: result.scores, ms: result.ms };
       await this.#change(model, (s) => {
-        const current = s && validRecord(s, model, MAX_EXAMPLES).record;
+        const current = s && validRecord(s, model, this.#limits).record;
         if (current?.rev !== rev) return undefined; // changed meanwhile: learned from an old list
         return keep ? { ...current, weights: result.weights, learned, tried: rev } : { ...current, tried: rev };
       });

@@ -3,7 +3,6 @@
 // reason; the rest is kept. (The weights' contents, shapes and finiteness, are checked by the
 // wasm when it loads them: a failure there drops them too, see personal.js `discard`.)
 
-const PIXELS = 28 * 28;
 /** Far above any real personal model (the web model's int8 weights are ~240 kB). */
 const MAX_WEIGHTS_BYTES = 16 << 20;
 
@@ -19,10 +18,10 @@ function validScores(s) {
 
 /**
  * `stored` (the record of `model`) with what fails a check dropped, and why: `{record, problems}`.
- * `record` is null when nothing of it can be used. At most the newest `maxExamples` examples
- * are kept.
+ * `record` is null when nothing of it can be used. `limits` are the wasm's (`limits()`): an
+ * example is `inputSize` bytes, and at most the newest `maxExamples` are kept.
  */
-export function validRecord(stored, model, maxExamples) {
+export function validRecord(stored, model, { maxExamples, inputSize }) {
   const problems = [];
   if (!isObject(stored)) return { record: null, problems: ['the record is not an object'] };
   if (stored.model !== model) return { record: null, problems: [`the record is of model ${JSON.stringify(stored.model)}`] };
@@ -34,7 +33,7 @@ export function validRecord(stored, model, maxExamples) {
       problems.push(`${stored.examples.length} examples, more than the ${maxExamples} kept: the newest are kept`);
     }
     const newest = stored.examples.slice(-maxExamples);
-    examples = newest.filter((e) => isObject(e) && e.pixels instanceof Uint8Array && e.pixels.length === PIXELS
+    examples = newest.filter((e) => isObject(e) && e.pixels instanceof Uint8Array && e.pixels.length === inputSize
       && Number.isInteger(e.label) && e.label >= 0 && e.label <= 9);
     const bad = newest.length - examples.length;
     if (bad) problems.push(`${bad} example${bad === 1 ? '' : 's'} without a 28x28 image or a digit label`);

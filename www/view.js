@@ -110,8 +110,10 @@ export class View {
   }
 
   #drawPreview(image) {
-    const img = this.previewCtx.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
+    // The preview canvas is the model's input size (index.html).
+    const { width, height } = this.previewCtx.canvas;
+    const img = this.previewCtx.createImageData(width, height);
+    for (let i = 0; i < width * height; i++) {
       const v = image ? Math.round(image[i] * 255) : 0;
       img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = v;
       img.data[i * 4 + 3] = 255;

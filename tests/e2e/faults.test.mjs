@@ -240,14 +240,7 @@ describe('nothing taught is lost', () => {
       await h.withPage(env.browser, server, { query: '?backend=cpu', name: 'update-busy' }, async (ctx) => {
         const { page } = ctx;
         await h.openApp(ctx);
-        await page.evaluate(() => Promise.race([
-          (async () => {
-            const reg = await navigator.serviceWorker.ready;
-            const w = reg.active;
-            if (w.state !== 'activated') await new Promise((r) => w.addEventListener('statechange', () => w.state === 'activated' && r()));
-          })(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('the service worker never activated (is sw.js stamped for these files?)')), 30_000)),
-        ]));
+        await h.serviceWorkerActive(page);
         await page.reload({ waitUntil: 'load' }); // now controlled by the service worker
         await page.waitForSelector('html[data-ready="true"]', { state: 'attached', timeout: 30_000 });
         const busy = await secondPage(ctx);

@@ -1,80 +1,17 @@
-// The page in Firefox (Debian's firefox-esr), driven over WebDriver BiDi with puppeteer-core:
-// Playwright drives only its own patched Firefox builds, which would have to be downloaded.
-// Firefox has no WebGPU on Linux, so this is the CPU path end to end, plus the service worker.
+// The page in Firefox (Debian's firefox-esr), through the same harness as Chromium (puppeteer-core
+// over WebDriver BiDi; see harness.mjs). Firefox has no WebGPU on Linux, so this is the CPU path
+// end to end, plus on-device learning and the service worker.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import puppeteer from 'puppeteer-core';
+import { describe, test } from 'node:test';
 import * as h from './harness.mjs';
 
-export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
-const env = { server: null, browser: null };
-
-before(async () => {
-  env.server = await h.startServer();
-  env.browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    // No calls home on this closed network.
-    extraPrefsFirefox: {
-      'app.update.enabled': false,
-      'browser.safebrowsing.malware.enabled': false,
-      'browser.safebrowsing.phishing.enabled': false,
-      'network.captive-portal-service.enabled': false,
-      'network.connectivity-service.enabled': false,
-    },
-  });
-});
-
-after(async () => {
-  await env.browser?.close();
-  await env.server?.close();
-});
-
-/** Like h.withPage, for Puppeteer: a fresh browser context, problems recorded and asserted. */
-async function withFirefoxPage(server, name, fn) {
-  const context = await env.browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.setViewport(h.DESKTOP);
-  await page.evaluateOnNewDocument(h.pageProbe);
-  const problems = [];
-  const consoleLog = [];
-  page.on('console', (m) => {
-    consoleLog.push(`[${m.type()}] ${m.text()}`);
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (u.protocol === 'data:' || u.protocol === 'blob:') return;
-    if (u.origin !== server.origin) problems.push(`foreign request: ${r.url()}`);
-    else if (!u.pathname.startsWith(h.PREFIX)) problems.push(`request outside ${h.PREFIX}: ${r.url()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  const ctx = { page, server, url: server.url() };
-  try {
-    await fn(ctx);
-    assert.deepEqual(problems, [], 'the page should run without errors or foreign requests');
-  } catch (err) {
-    const state = await h.readState(page).catch(() => '(unavailable)');
-    err.message += `\n--- Firefox, ${name}\nstate: ${JSON.stringify(state)}\nproblems: ${JSON.stringify(problems, null, 1)}\nconsole:\n${consoleLog.join('\n') || '(empty)'}`;
-    throw err;
-  } finally {
-    await context.close().catch(() => {});
-  }
-}
-
-async function openApp({ page, url }) {
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
-  await page.waitForSelector('html[data-backend-settled="true"]', { timeout: 30_000 });
-}
+const env = h.perFile({ firefox: true });
+const withFirefoxPage = (server, name, fn) => h.withPage(env.browser, server, { name: `firefox-${name}` }, fn);
+const openApp = h.openApp;
 
 /** Firefox's performance.now() is coarse (1 ms here), so a sub-millisecond latency may read 0. */
 function assertFirefoxPrediction(state, label) {
@@ -164,10 +101,7 @@ describe('Firefox', () => {
     try {
       await withFirefoxPage(server, 'offline', async ({ page, ...ctx }) => {
         await openApp({ page, ...ctx });
-        await page.evaluate(async () => {
-          const w = (await navigator.serviceWorker.ready).active;
-          if (w.state !== 'activated') await new Promise((r) => w.addEventListener('statechange', () => w.state === 'activated' && r()));
-        });
+        await h.serviceWorkerActive(page);
         await server.close();
         await page.reload({ waitUntil: 'load' });
         await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });

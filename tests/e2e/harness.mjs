@@ -2,7 +2,9 @@
 //
 // - A tiny static server that publishes the repository root under /digits-demo/ only, the way
 //   GitHub Pages publishes a project site, with the MIME types a wasm app needs and gzip.
-// - Debian's Chromium driven by playwright-core (no browser download), with or without WebGPU.
+// - Debian's Chromium driven by playwright-core (no browser download), with or without WebGPU,
+//   and Debian's Firefox driven by puppeteer-core over WebDriver BiDi (Playwright drives only its
+//   own patched Firefox builds). The same `withPage` and helpers serve both.
 // - Pages that record every console error, page error, CSP violation, failed or foreign request,
 //   so each test can assert that the page ran cleanly.
 // - Drawing with real mouse events or CDP touch events, and waiting for the page to settle.
@@ -15,11 +17,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PREFIX = '/digits-demo/';
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 
 /** Desktop viewport; the pad is 420 CSS px there. */
 export const DESKTOP = { width: 1000, height: 900 };
@@ -147,15 +151,32 @@ export async function launch({ webgpu }) {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
+/** Launches Debian's Firefox, headless, over WebDriver BiDi. It has no WebGPU on Linux. */
+export function launchFirefox() {
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    // No calls home on this closed network.
+    extraPrefsFirefox: {
+      'app.update.enabled': false,
+      'browser.safebrowsing.malware.enabled': false,
+      'browser.safebrowsing.phishing.enabled': false,
+      'network.captive-portal-service.enabled': false,
+      'network.connectivity-service.enabled': false,
+    },
+  });
+}
+
 /**
- * A test file's server and browser: started before its tests, closed after them. Read
- * `env.server` and `env.browser` inside the tests.
+ * A test file's server and browser (Chromium with or without WebGPU, or Firefox): started
+ * before its tests, closed after them. Read `env.server` and `env.browser` inside the tests.
  */
-export function perFile({ webgpu }) {
+export function perFile({ webgpu = false, firefox = false } = {}) {
   const env = { server: null, browser: null };
   before(async () => {
     env.server = await startServer();
-    env.browser = await launch({ webgpu });
+    env.browser = firefox ? await launchFirefox() : await launch({ webgpu });
   });
   after(async () => {
     await env.browser?.close();
@@ -213,14 +234,7 @@ export function pageProbe() {
  */
 export async function withPage(browser, server, opts, fn) {
   const phone = !!opts.phone;
-  const context = await browser.newContext({
-    viewport: opts.viewport || (phone ? PHONE : DESKTOP),
-    ...(phone ? { hasTouch: true, isMobile: true, deviceScaleFactor: 3 } : {}),
-    colorScheme: 'light',
-    reducedMotion: 'reduce',
-  });
-  await context.addInitScript(pageProbe);
-  const page = await context.newPage();
+  const { context, page } = await newPage(browser, { ...opts, phone });
   const problems = [];
   const consoleLog = [];
   page.on('console', (m) => {
@@ -228,7 +242,7 @@ export async function withPage(browser, server, opts, fn) {
     consoleLog.push(line);
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
     // wasm-bindgen warns (not errors) when it has to fall back from streaming instantiation.
-    if (m.type() === 'warning' && /instantiateStreaming|MIME type/i.test(m.text())) problems.push(`console warning: ${m.text()}`);
+    if (['warning', 'warn'].includes(m.type()) && /instantiateStreaming|MIME type/i.test(m.text())) problems.push(`console warning: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.stack || e.message}`));
   page.on('request', (r) => {
@@ -270,6 +284,54 @@ export async function withPage(browser, server, opts, fn) {
   }
 }
 
+/** A fresh context and page with the probe installed, in Playwright's Chromium or Puppeteer's
+ * Firefox. */
+async function newPage(browser, opts) {
+  const viewport = opts.viewport || (opts.phone ? PHONE : DESKTOP);
+  if (typeof browser.newContext === 'function') {
+    const context = await browser.newContext({
+      viewport,
+      ...(opts.phone ? { hasTouch: true, isMobile: true, deviceScaleFactor: 3 } : {}),
+      colorScheme: 'light',
+      reducedMotion: 'reduce',
+    });
+    await context.addInitScript(pageProbe);
+    return { context, page: await context.newPage() };
+  }
+  assert.ok(!opts.phone, 'phone emulation is Chromium-only here');
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport(viewport);
+  await page.evaluateOnNewDocument(pageProbe);
+  return { context, page };
+}
+
+/** Waits until a service worker of the page's scope is activated; resolves to the site's
+ * cache names. */
+export function serviceWorkerActive(page, timeoutMs = 30_000) {
+  return page.evaluate((ms) => Promise.race([
+    (async () => {
+      const w = (await navigator.serviceWorker.ready).active;
+      if (w.state !== 'activated') await new Promise((r) => w.addEventListener('statechange', () => w.state === 'activated' && r()));
+      return (await caches.keys()).filter((k) => k.startsWith('digits '));
+    })(),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('the service worker never activated (is sw.js stamped for these files?)')), ms)),
+  ]), timeoutMs);
+}
+
+/** The first drawing on a page that just became ready: the page is empty, then a drawn 7 is
+ * read as a 7 and shown in the preview; the page is saved as `shot`. Resolves to its state. */
+export async function firstSeven(page, shot) {
+  assertEmpty(await readState(page), 'right after ready');
+  assert.equal(await previewInk(page), 0, 'the preview is black before drawing');
+  const drawn = await drawAndSettle(page, DIGITS[7]);
+  assertPrediction(drawn, 'the 7');
+  assert.equal(drawn.prediction, '7');
+  assert.ok(await previewInk(page) > 20, 'the preview shows the drawing');
+  await screenshot(page, shot);
+  return drawn;
+}
+
 export async function screenshot(page, name) {
   await fs.mkdir(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS_DIR, name), fullPage: true });
@@ -285,7 +347,7 @@ export async function openApp(ctx) {
     await ctx.page.waitForSelector('html[data-ready="true"]', { state: 'attached', timeout: 30_000 });
     await ctx.page.waitForSelector('html[data-backend-settled="true"]', { state: 'attached', timeout: 30_000 });
   } catch (e) {
-    const err = await ctx.page.textContent('#error').catch(() => null);
+    const err = await ctx.page.evaluate(() => document.getElementById('error')?.textContent).catch(() => null);
     throw new Error(`page never became ready (error box: ${JSON.stringify(err)}): ${e.message}`);
   }
 }

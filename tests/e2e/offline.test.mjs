@@ -30,13 +30,6 @@ async function siteCopy() {
 /** Epoch ms of the page's data-ready mark (the server log's clock). */
 const readyAt = (page) => page.evaluate(() => performance.timeOrigin + performance.getEntriesByName('digits:ready')[0].startTime);
 
-/** Waits until a service worker of this page's scope is activated. */
-const offlineReady = (page) => page.evaluate(async () => {
-  const reg = await navigator.serviceWorker.ready;
-  const w = reg.active;
-  if (w.state !== 'activated') await new Promise((r) => w.addEventListener('statechange', () => w.state === 'activated' && r()));
-  return (await caches.keys()).filter((k) => k.startsWith('digits '));
-});
 
 describe('first load and offline use', () => {
   test('the first module holds no WebGPU code and stays within its budget', async () => {
@@ -104,7 +97,7 @@ describe('first load and offline use', () => {
       await h.withPage(env.browser, server, { name: 'offline' }, async (ctx) => {
         const { page, context } = ctx;
         await h.openApp(ctx);
-        const caches = await offlineReady(page);
+        const caches = await h.serviceWorkerActive(page);
         assert.equal(caches.length, 1, `one cache for this build: ${caches}`);
         // The network is gone: the server stops and the browser goes offline.
         await server.close();
@@ -132,7 +125,7 @@ describe('first load and offline use', () => {
       await h.withPage(env.browser, server, { name: 'update' }, async (ctx) => {
         const { page } = ctx;
         await h.openApp(ctx);
-        const [first] = await offlineReady(page);
+        const [first] = await h.serviceWorkerActive(page);
 
         // Deploy build B: a changed file and a newly stamped service worker.
         await fs.appendFile(path.join(dir, 'www/style.css'), '\n/* build B */\n');
@@ -149,7 +142,7 @@ describe('first load and offline use', () => {
         ]);
         await page.waitForSelector('html[data-ready="true"]', { state: 'attached', timeout: 30_000 });
         assert.match(await styleOf(page), /build B/, 'build B after the update');
-        const caches = await offlineReady(page);
+        const caches = await h.serviceWorkerActive(page);
         assert.equal(caches.length, 1, `only B's cache is left: ${caches}`);
         assert.notEqual(caches[0], first, 'a new cache for the new build');
         assert.equal(await page.isVisible('[data-testid="update"]'), false, 'no update offered any more');

@@ -86,17 +86,16 @@ impl Augmenter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use digits::pixels::image_unit;
-    use digits::preprocess::SIDE;
+    use digits::pixels::{image_bytes, image_unit};
+    use digits::preprocess::{Strokes, to_mnist};
 
+    /// A plain 1, drawn as the pad would give it.
     fn bar() -> Vec<u8> {
-        let mut img = vec![0u8; INPUT_SIZE];
-        for y in 4..24 {
-            for x in 12..16 {
-                img[y * SIDE + x] = 255;
-            }
-        }
-        img
+        let stroke = vec![vec![[140.0, 40.0], [140.0, 240.0]]];
+        let img = to_mnist(&Strokes::from_points(&stroke, 15.0))
+            .unwrap()
+            .unwrap();
+        image_bytes(&img).to_vec()
     }
 
     #[test]

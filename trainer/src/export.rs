@@ -82,6 +82,9 @@ pub struct ModelCard {
     pub writers_per_class_accuracy: Option<[f64; NUM_CLASSES]>,
     #[serde(default)]
     pub writers_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
+    /// The "not a digit" gate beside the model (`trainer gate`), and what it rejects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<crate::gate::GateCard>,
     pub weights_file: String,
     /// "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
     /// Every accuracy above is the stored weights'.
@@ -189,7 +192,6 @@ impl ModelCard {
             ),
             &self.confusion,
         )
-        .map_err(anyhow::Error::msg)
     }
 
     /// Records the stored weights the card describes.
@@ -213,6 +215,8 @@ pub struct Paths {
     pub card: PathBuf,
     pub curves: PathBuf,
     pub confusion: PathBuf,
+    /// The "not a digit" gate's weights.
+    pub gate: PathBuf,
 }
 
 impl Paths {
@@ -222,7 +226,16 @@ impl Paths {
             card: dir.join(format!("{preset}.json")),
             curves: dir.join(format!("{preset}-curves.svg")),
             confusion: dir.join(format!("{preset}-confusion.svg")),
+            gate: dir.join(format!("{preset}-gate.bpk")),
         }
+    }
+
+    /// A file's name, as a card records it.
+    pub fn file_name(path: &Path) -> String {
+        path.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into()
     }
 
     /// The weights' file name, as the card records it.

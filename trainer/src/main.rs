@@ -32,6 +32,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fixture(args) => cmd_fixture(&args),
         Command::Optdigits(args) => cmd_optdigits(&args),
         Command::Replay(args) => cmd_replay(&args),
+        Command::Gate(args) => cmd_gate(&args),
     }
 }
 
@@ -106,9 +107,7 @@ fn cmd_predict(args: &PredictArgs) -> anyhow::Result<()> {
     let one = all.select(&[image_index]);
     let input = one.clone().prepared(stored.card.normalized_input());
     let pixels = digits::pixels::image_unit(input.images.image(0));
-    let probs = classifier
-        .probabilities_blocking(&pixels)
-        .map_err(anyhow::Error::msg)?;
+    let probs = classifier.probabilities_blocking(&pixels)?;
     let (pred, p) = digits::classifier::top(&probs[0]);
     let mut out = std::io::stdout().lock();
     writeln!(out, "test image #{index} (MNIST image #{image_index}):")?;
@@ -266,6 +265,56 @@ fn cmd_optdigits(args: &OptdigitsArgs) -> anyhow::Result<()> {
         out.display(),
         set.digits.len(),
         set.left_out
+    );
+    Ok(())
+}
+
+fn cmd_gate(args: &GateArgs) -> anyhow::Result<()> {
+    use trainer::gate;
+    let mut stored = args.model.load()?;
+    let (all, split, _) = load_split(args.data.dir())?;
+    let test = all.select(&split.test);
+    let drawn = trainer::evaluate::drawn_dataset(&test);
+    let negatives = gate::measuring_set(trainer::negatives::Kind::Letter)?;
+    let monitor = gate::labelled(&drawn.select(&(0..1000).collect::<Vec<_>>()), &negatives);
+    let coarse = stored.card.hyper.coarse_rate;
+    eprintln!(
+        "training the gate: {} digits against as many negatives",
+        args.per_side
+    );
+    let digit_model = stored.model(&cpu()?)?;
+    let model = gate::train_gate(
+        &all.select(&split.train),
+        args.per_side,
+        coarse,
+        &digit_model,
+        args.epochs,
+        &monitor,
+        |s| {
+            println!(
+                "epoch {:>2}/{}  train loss {:.4}  monitor accuracy {:.2}%",
+                s.epoch,
+                args.epochs,
+                s.train_loss,
+                s.test_accuracy * 100.0
+            )
+        },
+    )?;
+    let bytes = weights::to_bytes(model, weights::Precision::Int8)?;
+    let device = cpu()?;
+    let model = weights::load(&bytes, &digits::gate::config(), &device)?;
+    let test = test.prepared(stored.card.normalized_input());
+    let mut card = gate::measure(&model, &drawn, &test, &device)?;
+    gate::print(&card);
+    card.weights_file = trainer::export::Paths::file_name(&stored.paths.gate);
+    card.weights_bytes = bytes.len();
+    stored.card.gate = Some(card);
+    write_atomic(&stored.paths.gate, &bytes)?;
+    stored.write()?;
+    eprintln!(
+        "wrote {} and {}",
+        stored.paths.gate.display(),
+        stored.paths.card.display()
     );
     Ok(())
 }

@@ -8,9 +8,10 @@ use crate::train::EpochStats;
 type PlotResult = Result<(), Box<dyn std::error::Error>>;
 
 /// Training loss and test accuracy per epoch, side by side.
-pub fn curves_svg(title: &str, history: &[EpochStats]) -> Result<String, String> {
+pub fn curves_svg(title: &str, history: &[EpochStats]) -> anyhow::Result<String> {
     let mut svg = String::new();
-    draw_curves(&mut svg, title, history).map_err(|e| e.to_string())?;
+    draw_curves(&mut svg, title, history)
+        .map_err(|e| anyhow::anyhow!("drawing the curves: {e}"))?;
     Ok(svg)
 }
 
@@ -66,9 +67,10 @@ fn draw_curves(svg: &mut String, title: &str, history: &[EpochStats]) -> PlotRes
 pub fn confusion_svg(
     title: &str,
     confusion: &[[u32; NUM_CLASSES]; NUM_CLASSES],
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let mut svg = String::new();
-    draw_confusion(&mut svg, title, confusion).map_err(|e| e.to_string())?;
+    draw_confusion(&mut svg, title, confusion)
+        .map_err(|e| anyhow::anyhow!("drawing the confusion matrix: {e}"))?;
     Ok(svg)
 }
 

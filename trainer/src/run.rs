@@ -132,7 +132,7 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     card.record(&measured);
     card.record_weights(&bytes, req.precision);
     let title = format!("{}: {}", req.name, card.architecture);
-    let curves = plots::curves_svg(&title, &card.history).map_err(anyhow::Error::msg)?;
+    let curves = plots::curves_svg(&title, &card.history)?;
 
     write_atomic(&paths.weights, &bytes)?;
     write_atomic(&paths.card, serde_json::to_string_pretty(&card)?.as_bytes())?;

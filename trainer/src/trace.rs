@@ -7,9 +7,9 @@ use std::collections::HashSet;
 use digits::model::INPUT_SIZE;
 use digits::preprocess::{SIDE, Strokes, to_mnist};
 
-/// The page's pad in canvas units, and its brush (see `www/pad.js`: 5.5% of the side).
+/// The page's pad in canvas units, and its brush (`limits::BRUSH_SHARE` of the side).
 pub const CANVAS: f32 = 280.0;
-pub const BRUSH: f32 = CANVAS * 0.055;
+pub const BRUSH: f32 = CANVAS * digits::limits::BRUSH_SHARE;
 
 /// Pen strokes tracing the digit's skeleton, in canvas units; empty for a blank image.
 pub fn strokes_of(pixels: &[u8]) -> Strokes {

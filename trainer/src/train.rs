@@ -46,6 +46,17 @@ pub struct Hyper {
     /// Share of the augmented digits redrawn from an 8x8 coarsening (`augment`).
     #[serde(default)]
     pub coarse_rate: f32,
+    /// Outputs of the network: the ten digits, or the gate's two (`digits::gate`).
+    #[serde(default = "ten", skip_serializing_if = "is_ten")]
+    pub outputs: usize,
+}
+
+fn ten() -> usize {
+    digits::model::NUM_CLASSES
+}
+
+fn is_ten(n: &usize) -> bool {
+    *n == digits::model::NUM_CLASSES
 }
 
 impl Hyper {
@@ -67,6 +78,7 @@ impl Hyper {
             augment: recipe.augment,
             normalize: arch.normalized_input,
             coarse_rate: recipe.coarse_rate,
+            outputs: digits::model::NUM_CLASSES,
         })
     }
 
@@ -87,7 +99,9 @@ impl Hyper {
     }
 
     pub fn model_config(&self) -> MlpConfig {
-        MlpConfig::new(self.hidden.clone()).with_dropout(self.dropout)
+        MlpConfig::new(self.hidden.clone())
+            .with_dropout(self.dropout)
+            .with_outputs(self.outputs)
     }
 }
 

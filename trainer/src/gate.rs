@@ -1,0 +1,263 @@
+//! Training and measuring a model's "not a digit" gate (`digits::gate`): its own training
+//! digits, distorted and redrawn as the model's are, against drawings of the trained negative
+//! kinds (`negatives`); then measured on digits it never saw (the test split, drawn and
+//! scanned, the held-out styles, the real writers) and on negatives of every kind, the held-out
+//! kinds included.
+
+use burn::prelude::*;
+use digits::gate::{self, NOT_DIGIT, THRESHOLD};
+use digits::model::{INPUT_SIZE, Mlp};
+use digits::pixels::{byte, image_unit};
+use digits::preprocess::to_mnist;
+use serde::{Deserialize, Serialize};
+
+use crate::augment::{AugmentConfig, Augmenter};
+use crate::mnist::Dataset;
+use crate::negatives::{Glyphs, Kind, Negatives};
+use crate::train::Hyper;
+
+/// Seeds: training negatives, and the fixed measuring set (never trained on).
+pub const TRAIN_SEED: u32 = 20_261_201;
+pub const MEASURE_SEED: u32 = 11_041_995;
+/// Negatives of each kind in the measuring set.
+pub const PER_KIND: usize = 500;
+
+/// The gate's recipe: a small MLP, two outputs, Adam with a decaying rate.
+pub fn hyper(epochs: usize) -> Hyper {
+    let config = gate::config();
+    Hyper {
+        hidden: config.hidden.clone(),
+        dropout: config.dropout,
+        lr: 1e-3,
+        batch_size: 64,
+        epochs,
+        seed: 1,
+        adam_beta1: 0.9,
+        adam_beta2: 0.999,
+        adam_epsilon: 1e-8,
+        lr_final: Some(1e-4),
+        augment: false,
+        normalize: false,
+        coarse_rate: 0.0,
+        outputs: config.outputs,
+    }
+}
+
+/// Trains a gate for a digit model trained on `train` with `coarse_rate` coarse redraws: `n`
+/// digits against `n` negatives, `epochs` passes. `monitor` (digits and negatives it never
+/// trains on) is only printed each epoch.
+pub fn train_gate(
+    train: &Dataset,
+    n: usize,
+    coarse_rate: f32,
+    digit_model: &Mlp,
+    epochs: usize,
+    monitor: &Dataset,
+    on_epoch: impl FnMut(&crate::train::EpochStats),
+) -> anyhow::Result<Mlp> {
+    let set = training_set(train, n, coarse_rate, digit_model)?;
+    let device = crate::backend::Backend::Ndarray.device()?;
+    let options = crate::train::RunOptions::default();
+    let (model, _) = crate::train::train(
+        &hyper(epochs),
+        &set,
+        monitor,
+        &device.autodiff(),
+        &options,
+        on_epoch,
+    )?;
+    Ok(model)
+}
+
+/// Digits labelled "digit" then negatives labelled "not a digit", as one set.
+pub fn labelled(digits: &Dataset, negatives: &Dataset) -> Dataset {
+    let mut pixels = digits.images.pixels.clone();
+    pixels.extend_from_slice(&negatives.images.pixels);
+    let mut labels = vec![gate::DIGIT; digits.len()];
+    labels.resize(digits.len() + negatives.len(), NOT_DIGIT);
+    Dataset::from_pixels(pixels, labels)
+}
+
+/// `n` digits of `train` (cycling through it), each distorted and redrawn as the digit model's
+/// training digits are, labelled "digit"; then `n` negatives of the trained kinds, in turn,
+/// labelled "not a digit". Two threads each. A random doodle that `digit_model` reads as a
+/// digit with [`DOODLE_DIGIT_P`] or more is drawn again: some random strokes do make a 7.
+pub fn training_set(
+    train: &Dataset,
+    n: usize,
+    coarse_rate: f32,
+    digit_model: &Mlp,
+) -> anyhow::Result<Dataset> {
+    let mut pixels = vec![0u8; 2 * n * INPUT_SIZE];
+    let (digits, negatives) = pixels.split_at_mut(n * INPUT_SIZE);
+    let half = n.div_ceil(2).max(1);
+    let glyphs = [Glyphs::load()?, Glyphs::load()?];
+    std::thread::scope(|s| {
+        for (k, part) in digits.chunks_mut(half * INPUT_SIZE).enumerate() {
+            s.spawn(move || {
+                let config = AugmentConfig {
+                    coarse_rate,
+                    ..Default::default()
+                };
+                let mut aug = Augmenter::new(TRAIN_SEED + k as u32, config);
+                for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
+                    let i = (k * half + j) % train.len();
+                    out.copy_from_slice(&aug.augment(train.images.image(i), train.labels[i]));
+                }
+            });
+        }
+        for ((k, part), glyphs) in negatives
+            .chunks_mut(half * INPUT_SIZE)
+            .enumerate()
+            .zip(glyphs)
+        {
+            let digit_model = digit_model.clone();
+            s.spawn(move || {
+                let device = digit_model.devices()[0].clone();
+                let mut neg = Negatives::new(TRAIN_SEED ^ (0x9e37 + k as u32), glyphs);
+                for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
+                    let kind = Kind::TRAINED[(k * half + j) % Kind::TRAINED.len()];
+                    for _ in 0..20 {
+                        fill(out, &neg.draw(kind));
+                        if kind != Kind::Doodle
+                            || top_p(&digit_model, out, &device) < DOODLE_DIGIT_P
+                        {
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let mut labels = vec![gate::DIGIT; n];
+    labels.resize(2 * n, NOT_DIGIT);
+    Ok(Dataset::from_pixels(pixels, labels))
+}
+
+/// Above this top probability of the digit model, a random doodle counts as a digit.
+pub const DOODLE_DIGIT_P: f32 = 0.9;
+
+/// The digit model's top probability for one image (bytes).
+fn top_p(model: &Mlp, pixels: &[u8], device: &Device) -> f32 {
+    let x = Tensor::<2>::from_data(
+        TensorData::new(image_unit(pixels).to_vec(), [1, INPUT_SIZE]),
+        device,
+    );
+    model
+        .probabilities(x)
+        .into_data()
+        .iter::<f32>()
+        .fold(0.0, f32::max)
+}
+
+/// The image of `strokes` as bytes into `out` (black when there is no ink).
+fn fill(out: &mut [u8], strokes: &digits::preprocess::Strokes) {
+    let img = to_mnist(strokes)
+        .ok()
+        .flatten()
+        .unwrap_or([0.0; INPUT_SIZE]);
+    for (o, v) in out.iter_mut().zip(img) {
+        *o = byte(v);
+    }
+}
+
+/// [`PER_KIND`] drawings of `kind` from the fixed measuring seed.
+pub fn measuring_set(kind: Kind) -> anyhow::Result<Dataset> {
+    let mut neg = Negatives::new(MEASURE_SEED ^ kind as u32, Glyphs::load()?);
+    let mut pixels = vec![0u8; PER_KIND * INPUT_SIZE];
+    for out in pixels.chunks_mut(INPUT_SIZE) {
+        fill(out, &neg.draw(kind));
+    }
+    Ok(Dataset::from_pixels(pixels, vec![NOT_DIGIT; PER_KIND]))
+}
+
+/// The share of `set`'s images the gate calls "not a digit".
+pub fn rejected(gate: &Mlp, set: &Dataset, device: &Device) -> f64 {
+    if set.is_empty() {
+        return 0.0;
+    }
+    let mut count = 0;
+    for chunk in (0..set.len()).collect::<Vec<_>>().chunks(1000) {
+        let pixels: Vec<f32> = chunk
+            .iter()
+            .flat_map(|&i| image_unit(set.images.image(i)))
+            .collect();
+        let x = Tensor::<2>::from_data(TensorData::new(pixels, [chunk.len(), INPUT_SIZE]), device);
+        let p = burn::tensor::activation::softmax(gate.forward(x), 1).into_data();
+        count += p
+            .iter::<f32>()
+            .skip(1)
+            .step_by(2)
+            .filter(|&q| q > THRESHOLD)
+            .count();
+    }
+    count as f64 / set.len() as f64
+}
+
+/// What a card records of a gate: the share answered "not a digit" on each set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GateCard {
+    pub architecture: String,
+    pub threshold: f32,
+    pub weights_file: String,
+    pub weights_bytes: usize,
+    /// Digits it must let through.
+    pub drawn_rejected: f64,
+    pub test_rejected: f64,
+    pub styles_rejected: f64,
+    pub writers_rejected: f64,
+    /// Negatives by kind: `(name, held out, share rejected)`.
+    pub negatives: Vec<(String, bool, f64)>,
+    /// All held-out kinds together.
+    pub held_out_rejected: f64,
+}
+
+/// Measures `gate` on every set a card records.
+pub fn measure(
+    gate: &Mlp,
+    drawn_test: &Dataset,
+    test: &Dataset,
+    device: &Device,
+) -> anyhow::Result<GateCard> {
+    let mut negatives = Vec::new();
+    let mut held_out = 0.0;
+    for kind in Kind::TRAINED.into_iter().chain(Kind::HELD_OUT) {
+        let share = rejected(gate, &measuring_set(kind)?, device);
+        let is_held_out = Kind::HELD_OUT.contains(&kind);
+        if is_held_out {
+            held_out += share / Kind::HELD_OUT.len() as f64;
+        }
+        negatives.push((kind.name().to_owned(), is_held_out, share));
+    }
+    Ok(GateCard {
+        architecture: digits::weights::describe(&gate::config()),
+        threshold: THRESHOLD,
+        drawn_rejected: rejected(gate, drawn_test, device),
+        test_rejected: rejected(gate, test, device),
+        styles_rejected: rejected(gate, &crate::styles::dataset(), device),
+        writers_rejected: rejected(gate, &crate::report::writers_set(), device),
+        negatives,
+        held_out_rejected: held_out,
+        ..GateCard::default()
+    })
+}
+
+/// Prints a gate's card.
+pub fn print(card: &GateCard) {
+    let pct = |x: f64| format!("{:.2}%", x * 100.0);
+    println!(
+        "answered \"not a digit\" (threshold p > {}):",
+        card.threshold
+    );
+    println!(
+        "  digits: drawn test {}, test split {}, held-out styles {}, real writers {}",
+        pct(card.drawn_rejected),
+        pct(card.test_rejected),
+        pct(card.styles_rejected),
+        pct(card.writers_rejected)
+    );
+    for (name, _, share) in &card.negatives {
+        println!("  {:<34} {}", name, pct(*share));
+    }
+    println!("  held-out kinds together: {}", pct(card.held_out_rejected));
+}
