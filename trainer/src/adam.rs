@@ -91,10 +91,20 @@ fn update_moments_and_param(
     v: &mut [f32],
 ) {
     for (((p, &g), m), v) in param.iter_mut().zip(grad).zip(m).zip(v) {
-        *m = b1 * *m + (1.0 - b1) * g;
-        *v = b2 * *v + (1.0 - b2) * g * g;
+        *m = flush(b1 * *m + (1.0 - b1) * g);
+        *v = flush(b2 * *v + (1.0 - b2) * g * g);
         *p -= step_size * *m / (v.sqrt() * inv_bc2_sqrt + eps);
     }
+}
+
+/// `x`, or 0 when it is subnormal. A weight that never gets a gradient (an input pixel that is
+/// always blank, a unit that never fires) has moments that shrink by beta each step until they
+/// are subnormal, where every operation on them takes a slow path of the CPU. Flushed, its
+/// update stays what it was: a step of at most 1e-30 or so, far below the weight's own
+/// precision.
+#[inline(always)]
+fn flush(x: f32) -> f32 {
+    if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
 }
 
 /// The f32 values of a float tensor, in row-major order.
