@@ -210,6 +210,7 @@ impl ModelCard {
 }
 
 /// The files a preset's export consists of.
+#[derive(Debug, Clone)]
 pub struct Paths {
     pub weights: PathBuf,
     pub card: PathBuf,

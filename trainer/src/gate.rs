@@ -43,6 +43,45 @@ pub fn hyper(epochs: usize) -> Hyper {
     }
 }
 
+/// Trains the gate of the saved model `stored`, measures it as stored (int8), and writes it
+/// beside the model with its figures in the model's card.
+pub fn run(
+    stored: &mut crate::export::Stored,
+    data: Option<&std::path::Path>,
+    per_side: usize,
+    epochs: usize,
+    on_epoch: impl FnMut(&crate::train::EpochStats),
+) -> anyhow::Result<GateCard> {
+    let (all, split, _) = crate::run::load_split(data)?;
+    let test = all.select(&split.test);
+    let drawn = crate::evaluate::drawn_dataset(&test);
+    let first: Vec<u32> = (0..1000).collect();
+    let monitor = labelled(&drawn.select(&first), &measuring_set(Kind::Letter)?);
+    let device = crate::backend::Backend::Ndarray.device()?;
+    let digit_model = stored.model(&device)?;
+    let coarse = stored.card.hyper.coarse_rate;
+    let train = all.select(&split.train);
+    let model = train_gate(
+        &train,
+        per_side,
+        coarse,
+        &digit_model,
+        epochs,
+        &monitor,
+        on_epoch,
+    )?;
+    let bytes = digits::weights::to_bytes(model, digits::weights::Precision::Int8)?;
+    let model = digits::weights::load(&bytes, &gate::config(), &device)?;
+    let test = test.prepared(stored.card.normalized_input());
+    let mut card = measure(&model, &drawn, &test, &device)?;
+    card.weights_file = crate::export::Paths::file_name(&stored.paths.gate);
+    card.weights_bytes = bytes.len();
+    stored.card.gate = Some(card.clone());
+    crate::files::write_atomic(&stored.paths.gate, &bytes)?;
+    stored.write()?;
+    Ok(card)
+}
+
 /// Trains a gate for a digit model trained on `train` with `coarse_rate` coarse redraws: `n`
 /// digits against `n` negatives, `epochs` passes. `monitor` (digits and negatives it never
 /// trains on) is only printed each epoch.

@@ -8,7 +8,6 @@ use digits::weights;
 use trainer::backend::Backend;
 use trainer::cli::*;
 use trainer::evaluate::evaluate;
-use trainer::export::Stored;
 use trainer::files::write_atomic;
 use trainer::run::{self, Event, load_split};
 use trainer::{fetch, fixture, in_workspace, report, terminal};
@@ -168,54 +167,34 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
 
 fn cmd_store(args: &StoreArgs) -> anyhow::Result<()> {
     let (precision, max_loss) = (args.weights, args.max_loss);
-    let device = cpu()?;
     let old = args.model.load()?;
-    let bytes = weights::convert(&old.bytes, precision)
-        .with_context(|| format!("{}", old.paths.weights.display()))?;
+    let (new, measured) = run::restore(&old, precision, args.data.dir())?;
     let was = &old.card;
     println!(
         "{}: {} -> {precision}, {} -> {} bytes",
         args.model.preset,
         was.weights_precision,
         old.bytes.len(),
-        bytes.len()
-    );
-    let (all, split, _) = load_split(args.data.dir())?;
-    let new = weights::load(&bytes, &was.config(), &device)?;
-    let test = all.select(&split.test);
-    let measured = report::measure(
-        &new,
-        &test,
-        was.normalized_input(),
-        fixture::load().ok(),
-        &device,
+        new.bytes.len()
     );
     report::print(&measured);
-    let mut card = was.clone();
-    card.record(&measured);
-    card.record_weights(&bytes, precision);
     println!(
         "was: test {}, drawn {:?}, held-out styles {:?}",
         was.test_correct, was.drawn_correct, was.style_correct
     );
-    let (lost_test, lost_drawn) = card.points_lost(was);
+    let (lost_test, lost_drawn) = new.card.points_lost(was);
     if lost_test > max_loss || lost_drawn > max_loss {
         anyhow::bail!(
             "{precision} loses {lost_test:.2} points on the test split and {lost_drawn:.2} on drawn \
              digits, over --max-loss {max_loss}; nothing was written"
         );
     }
-    let stored = Stored {
-        card,
-        bytes,
-        paths: old.paths,
-    };
-    stored.write()?;
+    new.write()?;
     eprintln!(
         "wrote {} ({} bytes) and {}",
-        stored.paths.weights.display(),
-        stored.bytes.len(),
-        stored.paths.card.display()
+        new.paths.weights.display(),
+        new.bytes.len(),
+        new.paths.card.display()
     );
     Ok(())
 }
@@ -270,47 +249,22 @@ fn cmd_optdigits(args: &OptdigitsArgs) -> anyhow::Result<()> {
 }
 
 fn cmd_gate(args: &GateArgs) -> anyhow::Result<()> {
-    use trainer::gate;
     let mut stored = args.model.load()?;
-    let (all, split, _) = load_split(args.data.dir())?;
-    let test = all.select(&split.test);
-    let drawn = trainer::evaluate::drawn_dataset(&test);
-    let negatives = gate::measuring_set(trainer::negatives::Kind::Letter)?;
-    let monitor = gate::labelled(&drawn.select(&(0..1000).collect::<Vec<_>>()), &negatives);
-    let coarse = stored.card.hyper.coarse_rate;
     eprintln!(
         "training the gate: {} digits against as many negatives",
         args.per_side
     );
-    let digit_model = stored.model(&cpu()?)?;
-    let model = gate::train_gate(
-        &all.select(&split.train),
-        args.per_side,
-        coarse,
-        &digit_model,
-        args.epochs,
-        &monitor,
-        |s| {
-            println!(
-                "epoch {:>2}/{}  train loss {:.4}  monitor accuracy {:.2}%",
-                s.epoch,
-                args.epochs,
-                s.train_loss,
-                s.test_accuracy * 100.0
-            )
-        },
-    )?;
-    let bytes = weights::to_bytes(model, weights::Precision::Int8)?;
-    let device = cpu()?;
-    let model = weights::load(&bytes, &digits::gate::config(), &device)?;
-    let test = test.prepared(stored.card.normalized_input());
-    let mut card = gate::measure(&model, &drawn, &test, &device)?;
-    gate::print(&card);
-    card.weights_file = trainer::export::Paths::file_name(&stored.paths.gate);
-    card.weights_bytes = bytes.len();
-    stored.card.gate = Some(card);
-    write_atomic(&stored.paths.gate, &bytes)?;
-    stored.write()?;
+    let data = args.data.dir();
+    let card = trainer::gate::run(&mut stored, data, args.per_side, args.epochs, |s| {
+        println!(
+            "epoch {:>2}/{}  train loss {:.4}  monitor accuracy {:.2}%",
+            s.epoch,
+            args.epochs,
+            s.train_loss,
+            s.test_accuracy * 100.0
+        )
+    })?;
+    trainer::gate::print(&card);
     eprintln!(
         "wrote {} and {}",
         stored.paths.gate.display(),

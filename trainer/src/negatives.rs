@@ -12,7 +12,7 @@ use digits::preprocess::{Point, Strokes};
 use rand_mt::Mt;
 
 use crate::hershey::{self, Glyph};
-use crate::trace::{BRUSH, CANVAS};
+use crate::trace::{BRUSH, CANVAS, resample};
 
 /// What a negative drawing is. The numbers seed each kind's measuring set: a new kind takes a
 /// new number, so that the other sets stay the same drawings.
@@ -462,23 +462,6 @@ fn beside(a: Glyph, b: Glyph, gap: f32) -> Vec<Vec<Point>> {
         b.into_iter()
             .map(|s| s.into_iter().map(|[x, y]| [x + shift, y]).collect()),
     );
-    out
-}
-
-/// Points along a polyline at most `step` apart.
-fn resample(points: &[Point], step: f32) -> Vec<Point> {
-    let Some(&first) = points.first() else {
-        return Vec::new();
-    };
-    let mut out = vec![first];
-    for w in points.windows(2) {
-        let ([x0, y0], [x1, y1]) = (w[0], w[1]);
-        let n = ((x1 - x0).hypot(y1 - y0) / step).ceil().max(1.0) as usize;
-        out.extend((1..=n).map(|k| {
-            let t = k as f32 / n as f32;
-            [x0 + (x1 - x0) * t, y0 + (y1 - y0) * t]
-        }));
-    }
     out
 }
 

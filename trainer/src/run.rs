@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use anyhow::Context;
 use digits::weights::{self, Precision};
 
 use crate::backend::Backend;
 use crate::evaluate::evaluate;
-use crate::export::{ModelCard, Paths, RunFacts};
+use crate::export::{ModelCard, Paths, RunFacts, Stored};
 use crate::files::write_atomic;
 use crate::mnist::{self, Dataset};
 use crate::report::{self, Measurements};
@@ -143,4 +144,26 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         paths,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// `old`'s weights stored in `precision` and measured again as stored: the new file with its
+/// card (nothing written yet), and the measurements.
+pub fn restore(
+    old: &Stored,
+    precision: Precision,
+    data: Option<&Path>,
+) -> anyhow::Result<(Stored, Measurements)> {
+    let device = Backend::Ndarray.device()?;
+    let bytes = weights::convert(&old.bytes, precision)
+        .with_context(|| format!("{}", old.paths.weights.display()))?;
+    let (all, split, _) = load_split(data)?;
+    let model = weights::load(&bytes, &old.card.config(), &device)?;
+    let test = all.select(&split.test);
+    let normalized = old.card.normalized_input();
+    let measured = report::measure(&model, &test, normalized, fixture::load().ok(), &device);
+    let mut card = old.card.clone();
+    card.record(&measured);
+    card.record_weights(&bytes, precision);
+    let paths = old.paths.clone();
+    Ok((Stored { card, bytes, paths }, measured))
 }

@@ -14,7 +14,7 @@ use rand_mt::Mt;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::{Evaluation, evaluate as evaluate_set};
-use crate::trace::{BRUSH, CANVAS};
+use crate::trace::{BRUSH, CANVAS, resample};
 use digits::pixels::byte;
 
 /// The set's seed: fixed, so that every model is measured on the same drawings.
@@ -274,20 +274,6 @@ impl Hand {
             })
             .collect()
     }
-}
-
-/// Points along a polyline at most `step` apart (in the polyline's units).
-fn resample(points: &[Point], step: f32) -> Vec<Point> {
-    let mut out = vec![points[0]];
-    for w in points.windows(2) {
-        let ([x0, y0], [x1, y1]) = (w[0], w[1]);
-        let n = ((x1 - x0).hypot(y1 - y0) / step).ceil().max(1.0) as usize;
-        out.extend((1..=n).map(|k| {
-            let t = k as f32 / n as f32;
-            [x0 + (x1 - x0) * t, y0 + (y1 - y0) * t]
-        }));
-    }
-    out
 }
 
 /// The whole held-out set: [`PER_STYLE`] drawings of every style, always the same ones.

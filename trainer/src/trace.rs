@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use digits::model::INPUT_SIZE;
-use digits::preprocess::{SIDE, Strokes, to_mnist};
+use digits::preprocess::{Point, SIDE, Strokes, to_mnist};
 
 /// The page's pad in canvas units, and its brush (`limits::BRUSH_SHARE` of the side).
 pub const CANVAS: f32 = 280.0;
@@ -34,6 +34,24 @@ pub fn strokes_with_brush(pixels: &[u8], brush: f32) -> Strokes {
 /// The 28x28 image the page would feed the model for this digit drawn with a pen.
 pub fn redraw(pixels: &[u8]) -> Option<[f32; INPUT_SIZE]> {
     to_mnist(&strokes_of(pixels)).ok().flatten()
+}
+
+/// Points along a polyline at most `step` apart (in the polyline's units), as pointer events
+/// land along a stroke: the generators' drawings are sampled the way the pad samples.
+pub fn resample(points: &[Point], step: f32) -> Vec<Point> {
+    let Some(&first) = points.first() else {
+        return Vec::new();
+    };
+    let mut out = vec![first];
+    for w in points.windows(2) {
+        let ([x0, y0], [x1, y1]) = (w[0], w[1]);
+        let n = ((x1 - x0).hypot(y1 - y0) / step).ceil().max(1.0) as usize;
+        out.extend((1..=n).map(|k| {
+            let t = k as f32 / n as f32;
+            [x0 + (x1 - x0) * t, y0 + (y1 - y0) * t]
+        }));
+    }
+    out
 }
 
 fn binarize(pixels: &[u8]) -> Vec<bool> {
