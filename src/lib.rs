@@ -2,7 +2,8 @@
 //! when the browser offers it and on the CPU otherwise.
 //!
 //! - [`model`]: the network, shared with the trainer.
-//! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect.
+//! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect; [`segment`]: a
+//!   whole number's strokes split into its digits.
 //! - [`classifier`]: a model on a burn device, giving probabilities.
 //! - [`limits`]: the numbers the page shares with the Rust side.
 //! - [`gate`]: "not a digit", a small second network beside a model.
@@ -25,6 +26,7 @@ pub mod preprocess;
 #[cfg(feature = "embed")]
 pub mod presets;
 pub mod replay;
+pub mod segment;
 pub mod weights;
 
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
