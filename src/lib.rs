@@ -27,6 +27,7 @@ pub mod preprocess;
 pub mod presets;
 pub mod replay;
 pub mod segment;
+pub mod webgpu_error;
 pub mod weights;
 
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]

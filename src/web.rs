@@ -17,6 +17,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::classifier::Classifier;
 use crate::preprocess::{self, Strokes};
 use crate::presets::{self, Preset};
+use crate::webgpu_error::WebGpuError;
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -138,52 +139,6 @@ pub fn models() -> Result<String, JsError> {
         ));
     }
     Ok(format!("[{}]", entries.join(",")))
-}
-
-/// Why a model cannot run on WebGPU here.
-#[derive(Debug, Clone)]
-pub enum WebGpuError {
-    /// The first module: the page loads the WebGPU module for WebGPU.
-    NotBuiltIn,
-    /// `navigator.gpu` is missing, or gave no adapter.
-    NoWebGpu,
-    NoAdapter,
-    /// The browser refused: its own words.
-    Browser(String),
-    /// burn's WebGPU runtime could not be set up.
-    Setup(String),
-    Weights(crate::weights::WeightsError),
-    /// The warm-up could not be read back, or its answer is not a probability.
-    WarmUp(crate::classifier::ClassifyError),
-    /// The warm-up answer differs from the CPU's by more than the tolerance.
-    Differs {
-        by: f32,
-        tolerance: f32,
-    },
-}
-
-impl std::fmt::Display for WebGpuError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotBuiltIn => write!(
-                f,
-                "this module was built without WebGPU (the page loads the WebGPU module for that)"
-            ),
-            Self::NoWebGpu => write!(f, "this browser has no WebGPU: navigator.gpu is missing"),
-            Self::NoAdapter => write!(
-                f,
-                "no WebGPU adapter: navigator.gpu.requestAdapter() gave none"
-            ),
-            Self::Browser(e) => write!(f, "{e}"),
-            Self::Setup(e) => write!(f, "WebGPU set-up failed: {e}"),
-            Self::Weights(e) => write!(f, "{e}"),
-            Self::WarmUp(e) => write!(f, "WebGPU's warm-up result cannot be trusted: {e}"),
-            Self::Differs { by, tolerance } => write!(
-                f,
-                "WebGPU's warm-up result differs from the CPU's by {by:e}, over {tolerance:e}"
-            ),
-        }
-    }
 }
 
 /// On WebGPU, if this module has it and it passes its checks; else why not.

@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::classifier::Classifier;
 use crate::model::INPUT_SIZE;
 use crate::presets::Preset;
-use crate::web::WebGpuError;
+use crate::webgpu_error::WebGpuError;
 
 /// How far WebGPU's probabilities may stray from the CPU's before we distrust it.
 const TOLERANCE: f32 = 1e-4;

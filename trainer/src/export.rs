@@ -84,7 +84,7 @@ pub struct ModelCard {
     pub writers_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
     /// The "not a digit" gate beside the model (`trainer gate`), and what it rejects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gate: Option<crate::gate::GateCard>,
+    pub gate: Option<GateCard>,
     pub weights_file: String,
     /// "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
     /// Every accuracy above is the stored weights'.
@@ -95,6 +95,24 @@ pub struct ModelCard {
     pub unrounded_test_correct: Option<usize>,
     pub weights_bytes: usize,
     pub weights_sha256: String,
+}
+
+/// What a card records of its model's "not a digit" gate (`trainer gate`): the share answered "not a digit" on each set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GateCard {
+    pub architecture: String,
+    pub threshold: f32,
+    pub weights_file: String,
+    pub weights_bytes: usize,
+    /// Digits it must let through.
+    pub drawn_rejected: f64,
+    pub test_rejected: f64,
+    pub styles_rejected: f64,
+    pub writers_rejected: f64,
+    /// Negatives by kind: `(name, held out, share rejected)`.
+    pub negatives: Vec<(String, bool, f64)>,
+    /// All held-out kinds together.
+    pub held_out_rejected: f64,
 }
 
 fn f32_name() -> String {

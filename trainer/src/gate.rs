@@ -9,9 +9,9 @@ use digits::gate::{self, NOT_DIGIT, THRESHOLD};
 use digits::model::{INPUT_SIZE, Mlp};
 use digits::pixels::{byte, image_unit};
 use digits::preprocess::to_mnist;
-use serde::{Deserialize, Serialize};
 
 use crate::augment::{AugmentConfig, Augmenter};
+use crate::export::GateCard;
 use crate::mnist::Dataset;
 use crate::negatives::{Glyphs, Kind, Negatives};
 use crate::train::Hyper;
@@ -231,24 +231,6 @@ pub fn rejected(gate: &Mlp, set: &Dataset, device: &Device) -> f64 {
             .count();
     }
     count as f64 / set.len() as f64
-}
-
-/// What a card records of a gate: the share answered "not a digit" on each set.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GateCard {
-    pub architecture: String,
-    pub threshold: f32,
-    pub weights_file: String,
-    pub weights_bytes: usize,
-    /// Digits it must let through.
-    pub drawn_rejected: f64,
-    pub test_rejected: f64,
-    pub styles_rejected: f64,
-    pub writers_rejected: f64,
-    /// Negatives by kind: `(name, held out, share rejected)`.
-    pub negatives: Vec<(String, bool, f64)>,
-    /// All held-out kinds together.
-    pub held_out_rejected: f64,
 }
 
 /// Measures `gate` on every set a card records.
