@@ -34,6 +34,11 @@ impl Gate {
         Ok(Self { model, device })
     }
 
+    /// A gate from a network already on `device` (the trainer's, before it is stored).
+    pub fn from_model(model: Mlp, device: Device) -> Self {
+        Self { model, device }
+    }
+
     fn logits(&self, images: &[f32]) -> Result<Tensor<2>, ClassifyError> {
         if images.is_empty() || !images.len().is_multiple_of(INPUT_SIZE) {
             return Err(ClassifyError::InputSize(images.len()));
