@@ -97,23 +97,21 @@ impl Recognizer {
         self.preset.card.to_owned()
     }
 
-    /// Resolves to the ten class probabilities (a `Float32Array`) for a 28x28 image.
-    pub fn classify(&self, image: Vec<f32>) -> Promise {
+    /// Resolves to the ten class probabilities (a `Float32Array`) for a 28x28 image; for `n`
+    /// images one after the other (a number's digits), to `n * 10` of them, from one batched
+    /// forward pass.
+    pub fn classify(&self, images: Vec<f32>) -> Promise {
         let classifier = Rc::clone(&self.classifier);
         future_to_promise(async move {
             let probs = classifier
-                .probabilities(&image)
+                .probabilities(&images)
                 .await
                 .map_err(|e| JsValue::from(JsError::new(&e.to_string())))?;
-            Ok(Float32Array::from(&probs[0][..]).into())
+            Ok(Float32Array::from(probs.as_flattened()).into())
         })
     }
 }
 
-/// The shipped models as JSON: `[{name, label, card}]`, for the model picker. Names and labels
-/// are escaped by serde_json; each card is already JSON (the trainer's, checked by the tests) and
-/// goes in as it is, rather than through a parsed `Value`, which would add serde_json's parser to
-/// the page's first module.
 /// An image as the page stores it (bytes 0-255), rounded as the trainer rounds MNIST's.
 #[wasm_bindgen(js_name = imageBytes)]
 pub fn image_bytes(image: Vec<f32>) -> Vec<u8> {
@@ -126,6 +124,10 @@ pub fn limits() -> String {
     crate::limits::json()
 }
 
+/// The shipped models as JSON: `[{name, label, card}]`, for the model picker. Names and labels
+/// are escaped by serde_json; each card is already JSON (the trainer's, checked by the tests) and
+/// goes in as it is, rather than through a parsed `Value`, which would add serde_json's parser to
+/// the page's first module.
 #[wasm_bindgen(js_name = models)]
 pub fn models() -> Result<String, JsError> {
     let text = |s: &str| serde_json::to_string(s).map_err(|e| JsError::new(&e.to_string()));
@@ -165,4 +167,19 @@ pub fn preprocess(xy: Vec<f32>, ends: Vec<u32>, brush: f32) -> Result<Option<Vec
     preprocess::to_mnist(&strokes)
         .map(|img| img.map(|i| i.to_vec()))
         .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Each digit's 28x28 image for a whole number's strokes (arguments as for `preprocess`), left
+/// to right and one after the other (`n * 784` values), for one batched `classify`. A single
+/// digit gives what `preprocess` gives; `undefined` when nothing is drawn.
+#[wasm_bindgen(js_name = preprocessNumber)]
+pub fn preprocess_number(
+    xy: Vec<f32>,
+    ends: Vec<u32>,
+    brush: f32,
+) -> Result<Option<Vec<f32>>, JsError> {
+    let strokes = Strokes { xy, ends, brush };
+    let images =
+        crate::segment::digit_images(&strokes).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok((!images.is_empty()).then(|| images.as_flattened().to_vec()))
 }

@@ -3,7 +3,7 @@
 //! adapter.
 #![cfg(target_arch = "wasm32")]
 
-use digits::web::{Backend, Recognizer, models, preprocess};
+use digits::web::{Backend, Recognizer, models, preprocess, preprocess_number};
 use js_sys::{Float32Array, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -32,6 +32,23 @@ fn zero() -> (Vec<f32>, Vec<u32>) {
 async fn probabilities(rec: &Recognizer, xy: Vec<f32>, ends: Vec<u32>) -> Vec<f32> {
     let image = preprocess(xy, ends, 16.0).unwrap().expect("ink");
     let value = JsFuture::from(rec.classify(image)).await.unwrap();
+    Float32Array::from(value).to_vec()
+}
+
+/// "70": the 7, then the 0 drawn to its right (a gap of a fifth of their height).
+fn seventy() -> (Vec<f32>, Vec<u32>) {
+    let (mut xy, mut ends) = seven();
+    let (zero, zero_ends) = zero();
+    let shift = 250.0;
+    xy.extend(zero.chunks_exact(2).flat_map(|p| [p[0] + shift, p[1]]));
+    ends.extend(zero_ends.iter().map(|e| e + ends[0]));
+    (xy, ends)
+}
+
+/// Each digit's probabilities for a number, from one batched classification.
+async fn number_probabilities(rec: &Recognizer, xy: Vec<f32>, ends: Vec<u32>) -> Vec<f32> {
+    let images = preprocess_number(xy, ends, 16.0).unwrap().expect("ink");
+    let value = JsFuture::from(rec.classify(images)).await.unwrap();
     Float32Array::from(value).to_vec()
 }
 
@@ -85,6 +102,34 @@ async fn cpu_recognizes_drawn_digits() {
     assert_eq!(argmax(&p), 7);
     let (xy, ends) = zero();
     assert_eq!(argmax(&probabilities(&rec, xy, ends).await), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_number_is_read_in_one_batch_digit_by_digit() {
+    let rec = Recognizer::create("web".into(), Backend::Cpu, None)
+        .await
+        .unwrap();
+    let (xy, ends) = seventy();
+    let images = preprocess_number(xy.clone(), ends.clone(), 16.0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(images.len(), 2 * 784);
+    let batch = number_probabilities(&rec, xy, ends).await;
+    assert_eq!(batch.len(), 20);
+    let (xy, ends) = seven();
+    let alone = probabilities(&rec, xy.clone(), ends.clone()).await;
+    for (b, a) in batch[..10].iter().zip(&alone) {
+        assert!((b - a).abs() < 1e-6, "{batch:?} against {alone:?}");
+    }
+    assert_eq!(argmax(&batch[..10]), 7);
+    assert_eq!(argmax(&batch[10..]), 0);
+    // One digit: exactly the single-digit path.
+    assert_eq!(
+        preprocess_number(xy.clone(), ends.clone(), 16.0).unwrap(),
+        preprocess(xy, ends, 16.0).unwrap()
+    );
+    assert!(preprocess_number(vec![], vec![], 16.0).unwrap().is_none());
+    assert!(preprocess_number(vec![1.0], vec![1], 16.0).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -157,9 +202,10 @@ async fn webgpu_matches_the_cpu_when_available() {
     let cpu = Recognizer::create("seed".into(), Backend::Cpu, None)
         .await
         .unwrap();
-    for (xy, ends) in [seven(), zero()] {
-        let a = probabilities(&cpu, xy.clone(), ends.clone()).await;
-        let b = probabilities(&gpu, xy, ends).await;
+    for (xy, ends) in [seven(), zero(), seventy()] {
+        let a = number_probabilities(&cpu, xy.clone(), ends.clone()).await;
+        let b = number_probabilities(&gpu, xy, ends).await;
+        assert_eq!(a.len(), b.len());
         let diff = a
             .iter()
             .zip(&b)

@@ -15,6 +15,7 @@ pub mod hershey;
 pub mod idx;
 pub mod mnist;
 pub mod negatives;
+pub mod numbers;
 pub mod optdigits;
 pub mod plots;
 pub mod replay;

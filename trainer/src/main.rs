@@ -158,6 +158,10 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
         &device,
     ));
     report::print_validation_styles(&trainer::validation::evaluate(&model, &device));
+    let numbers = trainer::numbers::numbers(&test, &trainer::styles::drawings());
+    report::print_numbers(&trainer::numbers::evaluate_numbers(
+        &model, &numbers, &device,
+    ));
     println!(
         "model card: test {}/{}, drawn {:?}, held-out styles {:?}",
         card.test_correct, card.test_total, card.drawn_correct, card.style_correct

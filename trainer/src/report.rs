@@ -181,3 +181,19 @@ pub fn print_styles(styles: &[StyleScore]) {
         );
     }
 }
+
+/// Whole numbers written on the pad (`numbers.rs`): per length, how many were read exactly and
+/// how many split into the wrong number of digits.
+pub fn print_numbers(scores: &[crate::numbers::LengthScore]) {
+    println!("whole numbers read exactly (held-out digits, split and read as the page does):");
+    for s in scores {
+        println!(
+            "  {} digits: {}/{} = {:.1}%  (split wrong: {})",
+            s.length,
+            s.exact,
+            s.total,
+            s.exact as f64 * 100.0 / s.total.max(1) as f64,
+            s.missplit
+        );
+    }
+}
