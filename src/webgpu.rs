@@ -49,23 +49,30 @@ pub(crate) async fn classifier(
 ) -> Result<Classifier, WebGpuError> {
     run_static_constructors();
     let device = webgpu_device().await?;
-    let gpu = Classifier::new(weights, &preset.config(), device).map_err(WebGpuError::Weights)?;
+    let gpu = Classifier::new(weights, &preset.config(), device)
+        .map_err(WebGpuError::Weights)?
+        .bucketed();
+    // One image, then two (a number's batch, padded to a bucket): both shapes the page will
+    // send are compiled here, in the worker, rather than on a person's first number.
     let probe = warm_up_image();
-    let want = cpu
-        .probabilities(&probe)
-        .await
-        .map_err(WebGpuError::WarmUp)?;
-    let got = gpu
-        .probabilities(&probe)
-        .await
-        .map_err(WebGpuError::WarmUp)?;
-    let diff =
-        crate::classifier::answers_differ_by(&want[0], &got[0]).map_err(WebGpuError::WarmUp)?;
-    if diff > TOLERANCE {
-        return Err(WebGpuError::Differs {
-            by: diff,
-            tolerance: TOLERANCE,
-        });
+    for batch in [probe.clone(), probe.repeat(2)] {
+        let want = cpu
+            .probabilities(&batch)
+            .await
+            .map_err(WebGpuError::WarmUp)?;
+        let got = gpu
+            .probabilities(&batch)
+            .await
+            .map_err(WebGpuError::WarmUp)?;
+        for (w, g) in want.iter().zip(&got) {
+            let diff = crate::classifier::answers_differ_by(w, g).map_err(WebGpuError::WarmUp)?;
+            if diff > TOLERANCE {
+                return Err(WebGpuError::Differs {
+                    by: diff,
+                    tolerance: TOLERANCE,
+                });
+            }
+        }
     }
     Ok(gpu)
 }
