@@ -22,7 +22,7 @@ let busy = false;
 let frame = 0;
 /** Each model's shipped card. */
 const cards = new Map();
-/** The input of the prediction on show: what a correction teaches. */
+/** The inputs of the prediction on show, one per digit: what a correction teaches. */
 let shown = null;
 /** The personal models (personal.js), loaded once the page takes drawings: nothing of them is
  * needed before, and IndexedDB is not opened on the first load's path. */
@@ -31,7 +31,10 @@ let learning = null; // { personal, LEARN_FILES, MIN_EXAMPLES }
 let learningReady = null;
 const personalWeights = (model) => learning?.personal.weights(model) ?? null;
 
-const pad = new Pad($('pad'), schedule);
+const pad = new Pad($('pad'), () => {
+  view.forget();
+  schedule();
+});
 
 function schedule() {
   dirty = true;
@@ -47,17 +50,20 @@ async function predict() {
   try {
     const { xy, ends, brush } = pad.flat();
     const t0 = performance.now();
-    const image = engine.mod.preprocess(xy, ends, brush);
-    if (!image) {
+    // Each digit of a number (or the one digit), classified in one batch.
+    const images = engine.mod.preprocessNumber(xy, ends, brush);
+    if (!images) {
       shown = null;
       view.empty();
       return;
     }
-    const probs = await engine.classify(image);
+    const probs = await engine.classify(images);
     const ms = performance.now() - t0;
-    shown = pad.isEmpty ? null : image;
+    const n = probs.length / 10;
+    const size = images.length / n;
+    shown = pad.isEmpty ? null : Array.from({ length: n }, (_, k) => images.subarray(k * size, (k + 1) * size));
     if (pad.isEmpty) view.empty();
-    else view.show(probs, image, ms);
+    else view.show(Array.from({ length: n }, (_, k) => probs.subarray(k * 10, (k + 1) * 10)), shown, ms);
   } catch (e) {
     showError(`Prediction failed: ${message(e)}`);
   } finally {
@@ -66,13 +72,16 @@ async function predict() {
   }
 }
 
-/** A correction: the drawing on show was `digit`. It is kept and learned from; the pad clears
- * for the next drawing. A correction made before the personal models are loaded waits for
- * them, and is stored for the model it was made on. */
+/** A correction: the drawing on show (or the selected digit of a number) was `digit`. It is
+ * kept and learned from. A single digit's pad clears for the next drawing; a number stays, its
+ * digit marked as taught, so that its other digits can be taught too (each once). A correction
+ * made before the personal models are loaded waits for them, and is stored for the model it was
+ * made on. */
 async function teach(digit) {
-  if (!engine || !learningReady || !shown || pad.isEmpty) return;
-  const [model, image] = [engine.wanted, shown];
-  pad.clear();
+  if (!engine || !learningReady || !shown || pad.isEmpty || view.selectedTaught) return;
+  const [model, image] = [engine.wanted, view.selectedImage];
+  if (shown.length === 1) pad.clear();
+  else view.markTaught(digit);
   const ready = await learningReady;
   if (!ready) showError('Your correction could not be kept: learning your handwriting is unavailable here.');
   else await ready.personal.teach(model, image, digit);

@@ -1,7 +1,9 @@
 // The drawing pad: pointer input (mouse, touch, pen) into strokes, drawn smoothly.
-// Strokes are kept in CSS pixels; the canvas backing store follows devicePixelRatio.
+// Strokes are kept in CSS pixels; the canvas backing store follows devicePixelRatio. The pad is
+// square on a phone and wider where the screen allows, for whole numbers: its height sets the
+// brush, so a digit looks the same on either.
 
-/** Brush diameter as a share of the pad's side. */
+/** Brush diameter as a share of the pad's height. */
 const BRUSH_SHARE = 0.055;
 
 export class Pad {
@@ -13,7 +15,9 @@ export class Pad {
     /** @type {Array<Array<[number, number]>>} */
     this.strokes = [];
     this.active = null; // pointerId of the stroke being drawn
+    /** The pad's size in CSS pixels (`side` is its height). */
     this.side = 0;
+    this.width = 0;
     this.#listen();
     this.resize();
   }
@@ -57,23 +61,26 @@ export class Pad {
   /** Fits the backing store to the element's size and the screen's pixel density. */
   resize() {
     const rect = this.canvas.getBoundingClientRect();
-    const side = Math.round(rect.width) || 280;
+    const width = Math.round(rect.width) || 280;
+    const side = Math.round(rect.height) || width;
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
-    if (this.side && side !== this.side) {
-      // Keep the drawing where it was, relative to the pad.
+    if (this.side && (side !== this.side || width !== this.width)) {
+      // Keep the drawing where it was, relative to the pad's height and middle.
       const k = side / this.side;
-      this.strokes = this.strokes.map((s) => s.map(([x, y]) => [x * k, y * k]));
+      const dx = width / 2 - (this.width / 2) * k;
+      this.strokes = this.strokes.map((s) => s.map(([x, y]) => [x * k + dx, y * k]));
     }
     this.side = side;
-    this.canvas.width = Math.round(side * dpr);
+    this.width = width;
+    this.canvas.width = Math.round(width * dpr);
     this.canvas.height = Math.round(side * dpr);
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.draw();
   }
 
   draw() {
-    const { ctx, side } = this;
-    ctx.clearRect(0, 0, side, side);
+    const { ctx, side, width } = this;
+    ctx.clearRect(0, 0, width, side);
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
     ctx.lineWidth = this.brush;

@@ -1,10 +1,12 @@
-// Showing a prediction: the answer, ten probability bars and the 28x28 input. Each bar's digit is
-// also the button that teaches the page that the drawing was that digit.
+// Showing a prediction: the answer (a digit, or a whole number whose digits can be selected),
+// ten probability bars and the 28x28 inputs. Each bar's digit is also the button that teaches
+// the page that the drawing (or the selected digit of a number) was that digit.
 
 export class View {
   /** @param {(digit: number) => void} onTeach called with the digit a person says they drew */
   constructor(onTeach) {
     this.prediction = document.getElementById('prediction');
+    this.answerLabel = document.querySelector('.answer-label');
     this.preview = document.getElementById('preview');
     this.previewCtx = this.preview.getContext('2d');
     this.latency = document.getElementById('latency');
@@ -15,6 +17,13 @@ export class View {
      * (Firefox rounds performance.now() to 1 ms), their mean is closer to the truth. */
     this.recent = [];
     this.bars = [];
+    /** The answer on show: each digit's probabilities and input, left to right. */
+    this.rows = [];
+    this.images = [];
+    /** The digit the bars show and a correction teaches. */
+    this.selected = 0;
+    /** Digits of this drawing already taught: position -> digit. */
+    this.taught = new Map();
     const list = document.getElementById('bars');
     for (let d = 0; d < 10; d++) {
       const li = document.createElement('li');
@@ -71,32 +80,63 @@ export class View {
     this.prediction.dataset.unsureBelow = String(p);
   }
 
-  /** @param {Float32Array} probs @param {Float32Array} image @param {number} ms */
-  show(probs, image, ms) {
-    let top = 0;
-    for (let d = 1; d < 10; d++) if (probs[d] > probs[top]) top = d;
-    let second = top === 0 ? 1 : 0;
-    for (let d = 0; d < 10; d++) if (d !== top && probs[d] > probs[second]) second = d;
-    this.bars.forEach((b, d) => {
-      const p = probs[d];
-      b.li.dataset.p = String(p);
-      b.li.classList.toggle('top', d === top);
-      b.fill.style.setProperty('--p', p.toFixed(4));
-      b.pct.textContent = `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
-      b.teach.disabled = false;
-    });
-    const unsure = probs[top] < this.unsureBelow;
-    const text = unsure ? `${top} or ${second}?` : String(top);
-    if (this.prediction.textContent !== text) this.prediction.textContent = text;
-    this.prediction.classList.toggle('unsure', unsure);
-    this.#drawPreview(image);
+  /**
+   * A drawing's answer: each digit's ten probabilities (`rows`) and 28x28 input (`images`),
+   * left to right, with the time it took. One digit shows as it always has; several show as the
+   * number ("472", `data-value`), each digit a button (`digit-K`) that selects it: the bars then
+   * show its probabilities and the teach buttons teach its drawing. An unsure digit shows its
+   * two candidates in place, as "[7|1]".
+   * @param {Float32Array[]} rows @param {Float32Array[]} images @param {number} ms
+   */
+  show(rows, images, ms) {
+    if (rows.length !== this.rows.length) {
+      // A digit added or taken away: the newest writing is usually the rightmost.
+      this.selected = rows.length - 1;
+    }
+    this.rows = rows;
+    this.images = images;
+    this.#showAnswer();
+    this.#showBars(rows[this.selected]);
+    this.#drawPreview(images);
     this.recent.push(ms);
     if (this.recent.length > 10) this.recent.shift();
     const mean = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
     this.latency.textContent = mean.toFixed(2);
   }
 
+  /** The input of the selected digit: what a correction teaches (null when nothing is drawn). */
+  get selectedImage() {
+    return this.images[this.selected] ?? null;
+  }
+
+  /** Selects the `k`-th digit of the number on show (keyboard or tap on it). */
+  select(k) {
+    if (k < 0 || k >= this.rows.length || k === this.selected) return;
+    this.selected = k;
+    this.#showAnswer();
+    this.#showBars(this.rows[k]);
+  }
+
+  /** Marks the selected digit as taught as `digit` until the drawing changes (`forget`). */
+  markTaught(digit) {
+    this.taught.set(this.selected, digit);
+    this.#showAnswer();
+  }
+
+  /** Whether the selected digit was taught already. */
+  get selectedTaught() {
+    return this.taught.has(this.selected);
+  }
+
+  /** The drawing changed: no digit of it has been taught. */
+  forget() {
+    this.taught.clear();
+  }
+
   empty() {
+    this.rows = [];
+    this.images = [];
+    this.selected = 0;
     this.bars.forEach((b) => {
       b.li.dataset.p = '0';
       b.li.classList.remove('top');
@@ -105,18 +145,94 @@ export class View {
       b.teach.disabled = true; // nothing drawn, nothing to teach
     });
     this.prediction.textContent = '';
-    this.prediction.classList.remove('unsure');
-    this.#drawPreview(null);
+    delete this.prediction.dataset.value;
+    this.prediction.classList.remove('unsure', 'number');
+    this.answerLabel.textContent = "It's a";
+    this.#drawPreview([]);
   }
 
-  #drawPreview(image) {
-    // The preview canvas is the model's input size (index.html).
-    const { width, height } = this.previewCtx.canvas;
-    const img = this.previewCtx.createImageData(width, height);
-    for (let i = 0; i < width * height; i++) {
-      const v = image ? Math.round(image[i] * 255) : 0;
-      img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = v;
-      img.data[i * 4 + 3] = 255;
+  /** The top digit, the runner-up and whether the model is unsure between them. */
+  #read(probs) {
+    let top = 0;
+    for (let d = 1; d < 10; d++) if (probs[d] > probs[top]) top = d;
+    let second = top === 0 ? 1 : 0;
+    for (let d = 0; d < 10; d++) if (d !== top && probs[d] > probs[second]) second = d;
+    return { top, second, p: probs[top], unsure: probs[top] < this.unsureBelow };
+  }
+
+  #showAnswer() {
+    const reads = this.rows.map((p) => this.#read(p));
+    const out = this.prediction;
+    out.dataset.value = reads.map((r) => r.top).join('');
+    out.classList.toggle('number', reads.length > 1);
+    const label = reads.length > 1 ? "It's" : "It's a";
+    if (this.answerLabel.textContent !== label) this.answerLabel.textContent = label;
+    if (reads.length === 1) {
+      const { top, second, unsure } = reads[0];
+      const text = unsure ? `${top} or ${second}?` : String(top);
+      if (out.textContent !== text || out.children.length) out.textContent = text;
+      out.classList.toggle('unsure', unsure);
+      return;
+    }
+    out.classList.remove('unsure');
+    if (out.children.length !== reads.length) {
+      out.replaceChildren(...reads.map((_, k) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'place';
+        b.dataset.testid = `digit-${k}`;
+        b.addEventListener('click', () => this.select(k));
+        return b;
+      }));
+    }
+    reads.forEach(({ top, second, p, unsure }, k) => {
+      const b = out.children[k];
+      b.textContent = String(top);
+      b.dataset.digit = String(top);
+      b.dataset.p = String(p);
+      b.classList.toggle('unsure', unsure);
+      if (unsure) b.dataset.alt = String(second);
+      else delete b.dataset.alt;
+      const taught = this.taught.get(k);
+      if (taught === undefined) delete b.dataset.taught;
+      else b.dataset.taught = String(taught);
+      b.setAttribute('aria-pressed', String(k === this.selected));
+      const pct = `${Math.round(p * 100)}%`;
+      b.setAttribute('aria-label', `Digit ${k + 1} of ${reads.length}: ${unsure ? `${top} or ${second}` : top}, ${pct}` +
+        (taught === undefined ? '' : `, taught as ${taught}`));
+    });
+  }
+
+  #showBars(probs) {
+    const { top } = this.#read(probs);
+    this.bars.forEach((b, d) => {
+      const p = probs[d];
+      b.li.dataset.p = String(p);
+      b.li.classList.toggle('top', d === top);
+      b.fill.style.setProperty('--p', p.toFixed(4));
+      b.pct.textContent = `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
+      b.teach.disabled = false;
+    });
+  }
+
+  /** Each digit's input side by side, as the network sees it (28x28 each). */
+  #drawPreview(images) {
+    const canvas = this.previewCtx.canvas;
+    const side = canvas.height; // the model's input size (index.html)
+    const n = Math.max(1, images.length);
+    if (canvas.width !== side * n) {
+      canvas.width = side * n;
+      canvas.style.setProperty('--n', String(n));
+    }
+    const img = this.previewCtx.createImageData(side * n, side);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side * n; x++) {
+        const image = images[Math.floor(x / side)];
+        const v = image ? Math.round(image[y * side + (x % side)] * 255) : 0;
+        const i = (y * side * n + x) * 4;
+        img.data[i] = img.data[i + 1] = img.data[i + 2] = v;
+        img.data[i + 3] = 255;
+      }
     }
     this.previewCtx.putImageData(img, 0, 0);
   }

@@ -70,6 +70,12 @@ describe('Firefox', () => {
       }
     }));
 
+  test('a whole number: 472 read digit by digit, its middle digit taught, then a single 7 as before', () =>
+    withFirefoxPage(env.server, 'number', async (ctx) => {
+      await openApp(ctx);
+      await h.writeNumber(ctx.page, { check: assertFirefoxPrediction });
+    }));
+
   test('corrections teach it a style, kept over a reload (module worker, IndexedDB)', () =>
     withFirefoxPage(env.server, 'learn', async ({ page, ...ctx }) => {
       await openApp({ page, ...ctx });

@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -492,6 +493,121 @@ export function arabicSeven(seed) {
   return shape.map((stroke) => stroke.map(([x, y]) => [left + (x - x0) * scale, top + y * scale]));
 }
 
+/** The whole number the tests write (tests/fixtures/number-472.json, which
+ * trainer/tests/numbers.rs reads natively too): a 4 in two strokes, a 7 and a 2. */
+export const NUMBER = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tests/fixtures/number-472.json'), 'utf8'));
+
+/** The number on show: `data-value`, the text, and each digit's hooks (none for one digit). */
+export async function readNumber(page) {
+  return page.evaluate(() => {
+    const out = document.querySelector('[data-testid="prediction"]');
+    return {
+      value: out.dataset.value ?? null,
+      text: out.textContent,
+      digits: [...out.querySelectorAll('[data-testid^="digit-"]')].map((b) => ({
+        testid: b.dataset.testid,
+        digit: Number(b.dataset.digit),
+        p: Number(b.dataset.p),
+        selected: b.getAttribute('aria-pressed') === 'true',
+        taught: b.dataset.taught ?? null,
+      })),
+    };
+  });
+}
+
+/** The stored personal record of `model` straight from IndexedDB: `{label, pixels}` of each
+ * example (undefined if none). */
+export function storedExamples(page, model = 'web') {
+  return page.evaluate((model) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('digits-personal');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      if (!open.result.objectStoreNames.contains('models')) {
+        open.result.close();
+        resolve(undefined);
+        return;
+      }
+      const req = open.result.transaction('models').objectStore('models').get(model);
+      req.onsuccess = () => {
+        open.result.close();
+        resolve(req.result?.examples.map((e) => ({ label: e.label, pixels: Array.from(e.pixels) })));
+      };
+      req.onerror = () => reject(req.error);
+    };
+  }), model);
+}
+
+/**
+ * A whole number, end to end, on whatever backend the page runs: 472 written with a two-stroke
+ * 4 reads "472" digit by digit from one batch; a digit is selected by a click or the keyboard,
+ * and the bars follow it; teaching the middle digit keeps that digit's drawing (not the
+ * number's) and leaves the number on the pad; then a single 7 reads as it always has, with no
+ * digit hooks. `check(state, label)` checks a single digit's state (the browser's own rules);
+ * `shot` names a screenshot of the number read.
+ */
+export async function writeNumber(page, { check = assertPrediction, shot } = {}) {
+  let drawn = await drawAndSettle(page, NUMBER.strokes);
+  let n = await readNumber(page);
+  // A batch of a new size can take a while the first time on WebGPU (kernels compiled for it).
+  const t0 = Date.now();
+  for (let t = 0; n.value !== NUMBER.value && t < 30_000; t += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    n = await readNumber(page);
+  }
+  if (Date.now() - t0 > 50) console.log(`the number's answer came ${Date.now() - t0} ms after the drawing settled`);
+  drawn = await readState(page);
+  assert.equal(n.value, NUMBER.value, `data-value: ${JSON.stringify(n)}`);
+  assert.ok(n.text.startsWith(NUMBER.value), `the answer's text starts with the number: ${n.text}`);
+  assert.deepEqual(n.digits.map((d) => d.testid), ['digit-0', 'digit-1', 'digit-2']);
+  assert.deepEqual(n.digits.map((d) => d.digit), [4, 7, 2]);
+  for (const d of n.digits) assert.ok(d.p > 0.5 && d.p <= 1, `${d.testid} data-p ${d.p}`);
+  // The newest writing, the rightmost digit, is selected first: the bars are its.
+  assert.deepEqual(n.digits.map((d) => d.selected), [false, false, true]);
+  assert.equal(argmax(drawn.probs), 2);
+  assertClose([drawn.probs[2]], [n.digits[2].p], 1e-6, 'the bars are the selected digit\'s');
+  const width = await page.$eval('[data-testid="input-preview"]', (c) => c.width);
+  assert.equal(width, 3 * 28, 'the preview shows each digit, side by side');
+  if (shot) await screenshot(page, shot);
+
+  const middle = await actAndSettle(page, () => page.click('[data-testid="digit-1"]'));
+  assert.equal(argmax(middle.probs), 7, 'the bars follow the selected digit');
+  assertClose([middle.probs[7]], [n.digits[1].p], 1e-6, 'the middle digit\'s bars');
+  assert.deepEqual((await readNumber(page)).digits.map((d) => d.selected), [false, true, false]);
+  const first = await actAndSettle(page, async () => {
+    await page.focus('[data-testid="digit-0"]');
+    await page.keyboard.press('Enter');
+  });
+  assert.equal(argmax(first.probs), 4, 'the keyboard selects a digit too');
+  await actAndSettle(page, () => page.click('[data-testid="digit-1"]'));
+
+  // Teaching the middle digit: its own 28x28 input is kept, labelled as taught.
+  const preview = await previewPixels(page);
+  const middleImage = preview.filter((_, i) => Math.floor((i % 84) / 28) === 1);
+  await page.click('[data-testid="teach-1"]');
+  let examples;
+  for (let t = 0; !(examples?.length); t += 100) {
+    assert.ok(t < 30_000, 'the correction is stored');
+    await new Promise((r) => setTimeout(r, 100));
+    examples = await storedExamples(page);
+  }
+  assert.equal(examples.length, 1);
+  assert.equal(examples[0].label, 1);
+  assert.deepEqual(examples[0].pixels, middleImage, 'the stored example is the middle digit as the network saw it');
+  n = await readNumber(page);
+  assert.equal(n.value, NUMBER.value, 'the number stays on the pad for its other digits');
+  assert.equal(n.digits[1].taught, '1', 'the middle digit is marked as taught');
+  assert.ok(await padInk(page) > 0);
+
+  await actAndSettle(page, () => page.click('[data-testid="clear"]'));
+  const seven = await drawAndSettle(page, DIGITS[7]);
+  check(seven, 'a single 7 after a number');
+  assert.equal(seven.prediction, '7');
+  n = await readNumber(page);
+  assert.deepEqual(n.digits, [], 'a single digit has no digit hooks');
+  assert.equal(n.value, '7');
+  assert.equal(await page.$eval('[data-testid="input-preview"]', (c) => c.width), 28);
+}
+
 /** An X: no digit, so the shipped models are unsure of it (top probability about 0.2-0.5). */
 export const AMBIGUOUS_X = [[[0.2, 0.2], [0.8, 0.8]], [[0.8, 0.2], [0.2, 0.8]]];
 
@@ -537,9 +653,11 @@ async function padBox(page) {
   return box;
 }
 
-/** Page coordinates of pad-relative points. */
+/** Page coordinates of pad-relative points: (0, 0) to (1, 1) is the square of the pad's height
+ * in its middle (the whole pad on a phone; a wide pad has room either side). */
 function toPage(points, box) {
-  return points.map(([x, y]) => [box.x + x * box.width, box.y + y * box.height]);
+  const left = box.x + (box.width - box.height) / 2;
+  return points.map(([x, y]) => [left + x * box.height, box.y + y * box.height]);
 }
 
 /** Points along a polyline, at most `spacing` CSS px apart (like a quick real stroke). */

@@ -28,6 +28,13 @@ describe('Chromium without WebGPU', () => {
       assert.equal(await h.previewInk(page), 0, 'the preview is black after Clear');
     }));
 
+  test('a whole number on the CPU: 472 read digit by digit, its middle digit taught, then a single 7 as before', () =>
+    h.withPage(env.browser, env.server, { name: 'number-cpu' }, async (ctx) => {
+      await h.openApp(ctx);
+      assert.match((await h.readState(ctx.page)).backend, /^CPU/);
+      await h.writeNumber(ctx.page);
+    }));
+
   test('?backend=webgpu without an adapter still ends up usable on the CPU', () =>
     h.withPage(env.browser, env.server, { query: '?backend=webgpu', name: 'webgpu-requested' }, async (ctx) => {
       await h.openApp(ctx);

@@ -103,13 +103,15 @@ export class Session {
   /** Draws strokes given in pad-relative points with pointer actions of `pointerType`. */
   async draw(strokes, pointerType = 'mouse') {
     const box = await this.rect('#pad');
-    const at = ([x, y]) => ({ x: Math.round(box.x + x * box.width), y: Math.round(box.y + y * box.height) });
+    // (0, 0) to (1, 1) is the square of the pad's height in its middle (see harness.mjs).
+    const left = box.x + (box.width - box.height) / 2;
+    const at = ([x, y]) => ({ x: Math.round(left + x * box.height), y: Math.round(box.y + y * box.height) });
     const actions = [];
     for (const stroke of strokes) {
       actions.push({ type: 'pointerMove', ...at(stroke[0]), duration: 0 }, { type: 'pointerDown', button: 0 });
       for (let i = 1; i < stroke.length; i++) {
         const [a, b] = [stroke[i - 1], stroke[i]];
-        const steps = Math.max(1, Math.ceil(Math.hypot((b[0] - a[0]) * box.width, (b[1] - a[1]) * box.height) / 24));
+        const steps = Math.max(1, Math.ceil(Math.hypot((b[0] - a[0]) * box.height, (b[1] - a[1]) * box.height) / 24));
         for (let k = 1; k <= steps; k++) {
           actions.push({ type: 'pointerMove', ...at([a[0] + ((b[0] - a[0]) * k) / steps, a[1] + ((b[1] - a[1]) * k) / steps]), duration: 16 });
         }

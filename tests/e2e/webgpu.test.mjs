@@ -104,6 +104,13 @@ describe('Chromium with WebGPU', () => {
         }
       }));
   });
+  test('a whole number on WebGPU: 472 read digit by digit, its middle digit taught, then a single 7 as before', () =>
+    h.withPage(env.browser, env.server, { name: 'number-webgpu' }, async (ctx) => {
+      await h.openApp(ctx);
+      assert.match((await h.readState(ctx.page)).backend, /^WebGPU/);
+      await h.writeNumber(ctx.page, { shot: 'number.png' });
+    }));
+
   test('WebGPU failing mid-session (as a lost device would) hands the page to the CPU', () =>
     h.withPage(env.browser, env.server, { name: 'webgpu-lost' }, async (ctx) => {
       const { page, context } = ctx;
