@@ -126,7 +126,8 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   const page = await browser.newPage();
   await page.goto(`${base}?backend=${backend}`);
   await page.waitForSelector('html[data-backend-settled="true"]', { state: 'attached', timeout: 120000 });
-  // 5. Latency of preprocessing + inference on one drawn digit, in the page's own code path.
+  // 5. Latency of preprocessing + inference on one drawn digit and on a 5-digit number, in the
+  // page's own code path.
   const r = await page.evaluate(async ({ backend, n }) => {
     const mod = await import('./pkg/digits.js?bench');
     const wasm = await mod.default();
@@ -151,19 +152,31 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
     }
     const xy = new Float32Array(pts.flat());
     const ends = new Uint32Array([pts.length]);
+    // The same 7 written five times side by side: a 5-digit number.
+    const xy5 = new Float32Array(5 * xy.length);
+    for (let d = 0; d < 5; d++) xy5.set(xy.map((v, i) => (i % 2 ? v : v + d * 330)), d * xy.length);
+    const ends5 = new Uint32Array([1, 2, 3, 4, 5].map((d) => d * pts.length));
     const times = [];
     const prep = [];
+    const number = [];
     const mem0 = wasm.memory.buffer.byteLength;
     for (let i = 0; i < n; i++) {
       xy[0] = 60 + (i % 7); // a slightly different drawing each time
       const t = performance.now();
-      const image = mod.preprocess(xy, ends, 23);
+      const image = mod.preprocessNumber(xy, ends, 23);
       const t1 = performance.now();
       await rec.classify(image);
       times.push(performance.now() - t);
       prep.push(t1 - t);
+      if (i < 200) {
+        xy5[0] = xy[0];
+        const t2 = performance.now();
+        const probs = await rec.classify(mod.preprocessNumber(xy5, ends5, 23));
+        number.push(performance.now() - t2);
+        if (probs.length !== 50) throw new Error(`the 5-digit number read as ${probs.length / 10} digits`);
+      }
     }
-    return { backend: rec.backend === mod.Backend.WebGpu ? 'WebGPU' : 'CPU', times, prep, mem0, mem1: wasm.memory.buffer.byteLength };
+    return { backend: rec.backend === mod.Backend.WebGpu ? 'WebGPU' : 'CPU', times, prep, number, mem0, mem1: wasm.memory.buffer.byteLength };
   }, { backend, n: backend === 'cpu' ? 10000 : 400 });
   const first = r.times.slice(0, 200);
   console.log(`${label}: start-up (navigation to data-ready, localhost) median ${median(starts)} ms of ${starts.join(', ')}`);
@@ -173,6 +186,7 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   if (backend !== 'cpu') console.log(`${label}:   backend settled (WebGPU running) median ${median(settles)} ms of ${settles.join(', ')}`);
   console.log(`${label}: inference incl. preprocessing, median of 200: ${median(first).toFixed(3)} ms; target ${label === 'CPU' ? '< 1' : '< 5'} ms (burn's demo CPU: 18-28 ms) [ran on ${r.backend}]`);
   console.log(`${label}:   of which preprocessing ${median(r.prep.slice(0, 200)).toFixed(3)} ms, classification ${median(first.map((t, i) => t - r.prep[i])).toFixed(3)} ms`);
+  console.log(`${label}: a 5-digit number (segmented, 5 images, one batch), median of 200: ${median(r.number).toFixed(3)} ms, ${(median(r.number) / median(first)).toFixed(2)}x one digit in the same run; target ${label === 'CPU' ? '< 2 ms' : 'live'}`);
   const memory = backend === 'cpu' ? `; wasm memory ${(r.mem0 / 1e6).toFixed(1)} MB -> ${(r.mem1 / 1e6).toFixed(1)} MB` : ' (in the worker, with a message each way)';
   console.log(`${label}: steady state over ${r.times.length}: first-100 median ${median(r.times.slice(0, 100)).toFixed(3)} ms, last-100 median ${median(r.times.slice(-100)).toFixed(3)} ms${memory}`);
   await browser.close();

@@ -22,8 +22,6 @@ let busy = false;
 let frame = 0;
 /** Each model's shipped card. */
 const cards = new Map();
-/** The inputs of the prediction on show, one per digit: what a correction teaches. */
-let shown = null;
 /** The personal models (personal.js), loaded once the page takes drawings: nothing of them is
  * needed before, and IndexedDB is not opened on the first load's path. */
 let learning = null; // { personal, LEARN_FILES, MIN_EXAMPLES }
@@ -53,17 +51,16 @@ async function predict() {
     // Each digit of a number (or the one digit), classified in one batch.
     const images = engine.mod.preprocessNumber(xy, ends, brush);
     if (!images) {
-      shown = null;
       view.empty();
       return;
     }
     const probs = await engine.classify(images);
     const ms = performance.now() - t0;
+    // Split per digit: ten probabilities and one image each.
+    const split = (all, n) => Array.from({ length: n }, (_, k) => all.subarray((k * all.length) / n, ((k + 1) * all.length) / n));
     const n = probs.length / 10;
-    const size = images.length / n;
-    shown = pad.isEmpty ? null : Array.from({ length: n }, (_, k) => images.subarray(k * size, (k + 1) * size));
-    if (pad.isEmpty) view.empty();
-    else view.show(Array.from({ length: n }, (_, k) => probs.subarray(k * 10, (k + 1) * 10)), shown, ms);
+    if (pad.isEmpty) view.empty(); // cleared while it ran
+    else view.show(split(probs, n), split(images, n), ms);
   } catch (e) {
     showError(`Prediction failed: ${message(e)}`);
   } finally {
@@ -78,9 +75,10 @@ async function predict() {
  * made before the personal models are loaded waits for them, and is stored for the model it was
  * made on. */
 async function teach(digit) {
-  if (!engine || !learningReady || !shown || pad.isEmpty || view.selectedTaught) return;
-  const [model, image] = [engine.wanted, view.selectedImage];
-  if (shown.length === 1) pad.clear();
+  const image = view.selectedImage;
+  if (!engine || !learningReady || !image || pad.isEmpty || view.selectedTaught) return;
+  const model = engine.wanted;
+  if (view.images.length === 1) pad.clear();
   else view.markTaught(digit);
   const ready = await learningReady;
   if (!ready) showError('Your correction could not be kept: learning your handwriting is unavailable here.');

@@ -63,6 +63,28 @@ describe('unsure answers', () => {
       assert.equal(seven.prediction, '7', 'a clear 7 is one digit again');
       assert.ok(!(await page.$eval('[data-testid="prediction"]', (e) => e.classList.contains('unsure'))));
     }));
+
+  test('in a number, an unsure digit shows both candidates in place; the sure ones do not', () =>
+    h.withPage(env.browser, env.server, { name: 'unsure-number' }, async (ctx) => {
+      const { page } = ctx;
+      await h.openApp(ctx);
+      // The X on the left, a 7 to its right.
+      const place = (strokes, dx, k) => strokes.map((s) => s.map(([x, y]) => [dx + x * k, 0.1 + y * k]));
+      await h.drawAndSettle(page, [...place(h.AMBIGUOUS_X, -0.15, 0.75), ...place(h.DIGITS[7], 0.5, 0.6)]);
+      const digits = await page.$$eval('[data-testid^="digit-"]', (bs) => bs.map((b) => ({
+        digit: b.dataset.digit, p: Number(b.dataset.p), alt: b.dataset.alt ?? null, unsure: b.classList.contains('unsure'), label: b.getAttribute('aria-label'),
+      })));
+      assert.equal(digits.length, 2, JSON.stringify(digits));
+      const unsureBelow = (await h.readState(page)).unsureBelow;
+      const [x, seven] = digits;
+      assert.ok(x.unsure && x.p < unsureBelow, `the X is unsure: ${JSON.stringify(x)}`);
+      assert.match(x.alt, /^\d$/);
+      assert.notEqual(x.alt, x.digit);
+      assert.match(x.label, new RegExp(`${x.digit} or ${x.alt}`));
+      assert.deepEqual([seven.digit, seven.unsure, seven.alt], ['7', false, null]);
+      const value = await page.$eval('[data-testid="prediction"]', (e) => e.dataset.value);
+      assert.equal(value, `${x.digit}7`, 'data-value holds each digit\'s top answer');
+    }));
 });
 
 describe('models', () => {
