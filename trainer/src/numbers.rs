@@ -66,7 +66,7 @@ pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
             let mut digits = Vec::with_capacity(length);
             let mut paths: Vec<Vec<Point>> = Vec::new();
             for _ in 0..length {
-                let (label, strokes) = if rng.next_u32() % STYLED == 0 && !styled.is_empty() {
+                let (label, strokes) = if rng.next_u32().is_multiple_of(STYLED) && !styled.is_empty() {
                     let d = &styled[rng.next_u32() as usize % styled.len()];
                     (d.label, d.strokes.clone())
                 } else if !test.is_empty() {
