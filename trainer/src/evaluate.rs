@@ -54,7 +54,11 @@ pub fn evaluate(model: &Mlp, data: &Dataset, device: &Device) -> Evaluation {
         let pred = model.forward(x).argmax(1).into_data();
         for (&i, p) in chunk.iter().zip(pred.iter::<i64>()) {
             let p = p as usize;
-            confusion[data.labels[i] as usize][p] += 1;
+            // A network with more outputs than digits (an experiment's "not a digit") answers
+            // past the matrix: wrong, and not a digit to tally.
+            if let Some(cell) = confusion[data.labels[i] as usize].get_mut(p) {
+                *cell += 1;
+            }
             predictions.push(p as u8);
         }
     }

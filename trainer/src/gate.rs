@@ -118,48 +118,67 @@ pub fn labelled(digits: &Dataset, negatives: &Dataset) -> Dataset {
 }
 
 /// `n` digits of `train` (cycling through it), each distorted and redrawn as the digit model's
-/// training digits are, labelled "digit"; then `n` negatives of the trained kinds, in turn,
-/// labelled "not a digit". Two threads each. A random doodle that `digit_model` reads as a
-/// digit with [`DOODLE_DIGIT_P`] or more is drawn again: some random strokes do make a 7.
+/// training digits are, labelled "digit"; then `n` negatives of the trained kinds, labelled
+/// "not a digit" (see [`trained_negatives`]).
 pub fn training_set(
     train: &Dataset,
     n: usize,
     coarse_rate: f32,
     digit_model: &Mlp,
 ) -> anyhow::Result<Dataset> {
-    let mut pixels = vec![0u8; 2 * n * INPUT_SIZE];
-    let (digits, negatives) = pixels.split_at_mut(n * INPUT_SIZE);
+    let digits = augmented_digits(train, n, coarse_rate, TRAIN_SEED);
+    let negatives = trained_negatives(n, TRAIN_SEED, Some(digit_model))?;
+    Ok(labelled(&digits, &negatives))
+}
+
+/// `n` digits of `train` (cycling through it) with their labels, each distorted and redrawn as
+/// the digit model's training digits are, with `coarse_rate` of them from an 8x8 coarsening.
+/// Two threads, seeded from `seed`.
+pub fn augmented_digits(train: &Dataset, n: usize, coarse_rate: f32, seed: u32) -> Dataset {
+    let mut pixels = vec![0u8; n * INPUT_SIZE];
     let half = n.div_ceil(2).max(1);
-    let glyphs = [Glyphs::load()?, Glyphs::load()?];
     std::thread::scope(|s| {
-        for (k, part) in digits.chunks_mut(half * INPUT_SIZE).enumerate() {
+        for (k, part) in pixels.chunks_mut(half * INPUT_SIZE).enumerate() {
             s.spawn(move || {
                 let config = AugmentConfig {
                     coarse_rate,
                     ..Default::default()
                 };
-                let mut aug = Augmenter::new(TRAIN_SEED + k as u32, config);
+                let mut aug = Augmenter::new(seed + k as u32, config);
                 for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
                     let i = (k * half + j) % train.len();
                     out.copy_from_slice(&aug.augment(train.images.image(i), train.labels[i]));
                 }
             });
         }
-        for ((k, part), glyphs) in negatives
-            .chunks_mut(half * INPUT_SIZE)
-            .enumerate()
-            .zip(glyphs)
-        {
-            let digit_model = digit_model.clone();
+    });
+    let labels = (0..n).map(|i| train.labels[i % train.len()]).collect();
+    Dataset::from_pixels(pixels, labels)
+}
+
+/// `n` negatives of the trained kinds, in turn, labelled "not a digit"; two threads, seeded
+/// from `seed`. With `digit_model`, a random doodle it reads as a digit with
+/// [`DOODLE_DIGIT_P`] or more is drawn again: some random strokes do make a 7.
+pub fn trained_negatives(
+    n: usize,
+    seed: u32,
+    digit_model: Option<&Mlp>,
+) -> anyhow::Result<Dataset> {
+    let mut pixels = vec![0u8; n * INPUT_SIZE];
+    let half = n.div_ceil(2).max(1);
+    let glyphs = [Glyphs::load()?, Glyphs::load()?];
+    std::thread::scope(|s| {
+        for ((k, part), glyphs) in pixels.chunks_mut(half * INPUT_SIZE).enumerate().zip(glyphs) {
+            let digit_model = digit_model.cloned();
             s.spawn(move || {
-                let device = digit_model.devices()[0].clone();
-                let mut neg = Negatives::new(TRAIN_SEED ^ (0x9e37 + k as u32), glyphs);
+                let mut neg = Negatives::new(seed ^ (0x9e37 + k as u32), glyphs);
                 for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
                     let kind = Kind::TRAINED[(k * half + j) % Kind::TRAINED.len()];
                     for _ in 0..20 {
                         fill(out, &neg.draw(kind));
-                        if kind != Kind::Doodle
-                            || top_p(&digit_model, out, &device) < DOODLE_DIGIT_P
+                        let reads_as_digit =
+                            |m: &Mlp| top_p(m, out, &m.devices()[0]) >= DOODLE_DIGIT_P;
+                        if kind != Kind::Doodle || !digit_model.as_ref().is_some_and(reads_as_digit)
                         {
                             break;
                         }
@@ -168,9 +187,7 @@ pub fn training_set(
             });
         }
     });
-    let mut labels = vec![gate::DIGIT; n];
-    labels.resize(2 * n, NOT_DIGIT);
-    Ok(Dataset::from_pixels(pixels, labels))
+    Ok(Dataset::from_pixels(pixels, vec![NOT_DIGIT; n]))
 }
 
 /// Above this top probability of the digit model, a random doodle counts as a digit.

@@ -1,0 +1,159 @@
+//! Experiment for "not a digit" (#20): the negatives as an eleventh output of the digit network
+//! itself (Bromley and Denker's "rubbish" class), instead of a second network beside it. Trains
+//! the web model's network (784-256-128) with 11 outputs on a fixed set of its own augmented
+//! training digits plus negatives of the trained kinds, then measures digits (accuracy, and how
+//! many are turned away) and every negative kind, held-out kinds included, at a few thresholds
+//! on the eleventh output's probability. Prints numbers only; writes nothing.
+//!
+//!   cargo run --profile fast -p trainer --example rubbish [COPIES] [NEGATIVE_SHARE] [EPOCHS]
+//!
+//! COPIES augmented copies of each training digit (default 4), negatives as NEGATIVE_SHARE of
+//! the digits (default 0.25), EPOCHS passes (default 15).
+
+use burn::prelude::*;
+use digits::model::{INPUT_SIZE, Mlp};
+use digits::pixels::image_unit;
+use trainer::mnist::Dataset;
+use trainer::negatives::Kind;
+use trainer::train::Hyper;
+
+const REJECT: u8 = 10;
+const THRESHOLDS: [f32; 5] = [0.1, 0.2, 0.3, 0.5, 0.7];
+
+fn arg<T: std::str::FromStr>(i: usize, default: T) -> T {
+    std::env::args()
+        .nth(i)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() -> anyhow::Result<()> {
+    let copies: usize = arg(1, 4);
+    let share: f64 = arg(2, 0.25);
+    let epochs: usize = arg(3, 15);
+    let (all, split, _) = trainer::run::load_split(None)?;
+    let train = all.select(&split.train);
+    let test_raw = all.select(&split.test);
+    let web = Hyper::preset("web").expect("the web preset");
+
+    let n_digits = copies * train.len();
+    let n_neg = (n_digits as f64 * share) as usize;
+    let t0 = std::time::Instant::now();
+    let digits = trainer::gate::augmented_digits(&train, n_digits, web.coarse_rate, 77);
+    let negatives = trainer::gate::trained_negatives(n_neg, 991, None)?;
+    let mut pixels = digits.images.pixels;
+    pixels.extend_from_slice(&negatives.images.pixels);
+    let mut labels = digits.labels;
+    labels.resize(n_digits + n_neg, REJECT);
+    let set = Dataset::from_pixels(pixels, labels);
+    eprintln!(
+        "{n_digits} digits and {n_neg} negatives made in {:.0} s",
+        t0.elapsed().as_secs_f64()
+    );
+
+    let hyper = Hyper {
+        epochs,
+        augment: false,
+        normalize: false,
+        outputs: 11,
+        ..web.clone()
+    };
+    let drawn = trainer::evaluate::drawn_dataset(&test_raw);
+    let first: Vec<u32> = (0..1000).collect();
+    let monitor = drawn.select(&first);
+    let device = trainer::backend::Backend::Ndarray.device()?;
+    let (model, _) = trainer::train::train(
+        &hyper,
+        &set,
+        &monitor,
+        &device.clone().autodiff(),
+        &trainer::train::RunOptions::default(),
+        |e| {
+            eprintln!(
+                "epoch {:>2}: drawn (first 1000) {:.2}%",
+                e.epoch,
+                e.test_accuracy * 100.0
+            )
+        },
+    )?;
+    let device = device.without_autodiff();
+
+    let test = test_raw.prepared(true);
+    let styles = trainer::styles::dataset();
+    let writers = trainer::report::writers_set();
+    println!("11 outputs, {copies} copies, negatives {share}, {epochs} epochs");
+    for (name, set) in [
+        ("drawn test digits", &drawn),
+        ("test split", &test),
+        ("held-out styles", &styles),
+        ("real writers", &writers),
+    ] {
+        let (acc, rej) = digits_read(&model, set, &device);
+        println!(
+            "  {name:<20} read right {:.2}%  turned away at {:?}: {}",
+            acc * 100.0,
+            THRESHOLDS,
+            rej.iter()
+                .map(|r| format!("{:.2}%", r * 100.0))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    let mut held = [0.0f64; THRESHOLDS.len()];
+    for kind in Kind::TRAINED.into_iter().chain(Kind::HELD_OUT) {
+        let set = trainer::gate::measuring_set(kind)?;
+        let (_, rej) = digits_read(&model, &set, &device);
+        if Kind::HELD_OUT.contains(&kind) {
+            for (h, r) in held.iter_mut().zip(&rej) {
+                *h += r / Kind::HELD_OUT.len() as f64;
+            }
+        }
+        println!(
+            "  {:<34} caught {}",
+            kind.name(),
+            rej.iter()
+                .map(|r| format!("{:.1}%", r * 100.0))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    println!(
+        "  held-out kinds together: {}",
+        held.iter()
+            .map(|r| format!("{:.1}%", r * 100.0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(())
+}
+
+/// Share of `set` whose top digit (of the ten) is its label, and the share turned away (the
+/// eleventh output's probability above each threshold).
+fn digits_read(model: &Mlp, set: &Dataset, device: &Device) -> (f64, Vec<f64>) {
+    let mut right = 0;
+    let mut rejected = vec![0usize; THRESHOLDS.len()];
+    for chunk in (0..set.len()).collect::<Vec<_>>().chunks(1000) {
+        let pixels: Vec<f32> = chunk
+            .iter()
+            .flat_map(|&i| image_unit(set.images.image(i)))
+            .collect();
+        let x = Tensor::<2>::from_data(TensorData::new(pixels, [chunk.len(), INPUT_SIZE]), device);
+        let probs: Vec<f32> = model.probabilities(x).into_data().iter::<f32>().collect();
+        for (&i, p) in chunk.iter().zip(probs.chunks_exact(11)) {
+            let top = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
+            if top == set.labels[i] as usize {
+                right += 1;
+            }
+            for (r, &t) in rejected.iter_mut().zip(&THRESHOLDS) {
+                if p[10] > t {
+                    *r += 1;
+                }
+            }
+        }
+    }
+    let n = set.len().max(1) as f64;
+    (
+        right as f64 / n,
+        rejected.into_iter().map(|r| r as f64 / n).collect(),
+    )
+}
