@@ -8,7 +8,9 @@
 //!   cargo run --profile fast -p trainer --example rubbish [COPIES] [NEGATIVE_SHARE] [EPOCHS]
 //!
 //! COPIES augmented copies of each training digit (default 4), negatives as NEGATIVE_SHARE of
-//! the digits (default 0.25), EPOCHS passes (default 15).
+//! the digits (default 0.25), EPOCHS passes (default 15). COPIES 0 is the web recipe itself:
+//! the training digits and NEGATIVE_SHARE as many negatives, all distorted afresh each epoch
+//! by the trainer's own augmentation (a negative gets no style edit), for EPOCHS passes.
 
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp};
@@ -36,10 +38,15 @@ fn main() -> anyhow::Result<()> {
     let test_raw = all.select(&split.test);
     let web = Hyper::preset("web").expect("the web preset");
 
-    let n_digits = copies * train.len();
+    // The web recipe distorts the raw training digits itself, each epoch.
+    let recipe = copies == 0;
+    let n_digits = copies.max(1) * train.len();
     let n_neg = (n_digits as f64 * share) as usize;
     let t0 = std::time::Instant::now();
-    let digits = trainer::gate::augmented_digits(&train, n_digits, web.coarse_rate, 77);
+    let digits = match recipe {
+        true => train.clone(),
+        false => trainer::gate::augmented_digits(&train, n_digits, web.coarse_rate, 77),
+    };
     let negatives = trainer::gate::trained_negatives(n_neg, 991, None)?;
     let mut pixels = digits.images.pixels;
     pixels.extend_from_slice(&negatives.images.pixels);
@@ -53,7 +60,7 @@ fn main() -> anyhow::Result<()> {
 
     let hyper = Hyper {
         epochs,
-        augment: false,
+        augment: recipe,
         normalize: false,
         outputs: 11,
         ..web.clone()
@@ -81,7 +88,7 @@ fn main() -> anyhow::Result<()> {
     let test = test_raw.prepared(true);
     let styles = trainer::styles::dataset();
     let writers = trainer::report::writers_set();
-    println!("11 outputs, {copies} copies, negatives {share}, {epochs} epochs");
+    println!("11 outputs, {copies} copies (0: the web recipe), negatives {share}, {epochs} epochs");
     for (name, set) in [
         ("drawn test digits", &drawn),
         ("test split", &test),
