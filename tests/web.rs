@@ -41,7 +41,8 @@ fn seventy() -> (Vec<f32>, Vec<u32>) {
     let (zero, zero_ends) = zero();
     let shift = 250.0;
     xy.extend(zero.chunks_exact(2).flat_map(|p| [p[0] + shift, p[1]]));
-    ends.extend(zero_ends.iter().map(|e| e + ends[0]));
+    let offset = ends[0];
+    ends.extend(zero_ends.iter().map(|e| e + offset));
     (xy, ends)
 }
 

@@ -66,15 +66,16 @@ pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
             let mut digits = Vec::with_capacity(length);
             let mut paths: Vec<Vec<Point>> = Vec::new();
             for _ in 0..length {
-                let (label, strokes) = if rng.next_u32().is_multiple_of(STYLED) && !styled.is_empty() {
-                    let d = &styled[rng.next_u32() as usize % styled.len()];
-                    (d.label, d.strokes.clone())
-                } else if !test.is_empty() {
-                    let i = rng.next_u32() as usize % test.len();
-                    (test.labels[i], strokes_of(test.images.image(i)))
-                } else {
-                    continue;
-                };
+                let (label, strokes) =
+                    if rng.next_u32().is_multiple_of(STYLED) && !styled.is_empty() {
+                        let d = &styled[rng.next_u32() as usize % styled.len()];
+                        (d.label, d.strokes.clone())
+                    } else if !test.is_empty() {
+                        let i = rng.next_u32() as usize % test.len();
+                        (test.labels[i], strokes_of(test.images.image(i)))
+                    } else {
+                        continue;
+                    };
                 let Some(b) = bounds(&strokes) else { continue };
                 // Each digit a little larger or smaller, higher or lower, more or less slanted
                 // than its neighbours.
