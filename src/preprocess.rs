@@ -110,6 +110,22 @@ impl Strokes {
     }
 }
 
+/// `[x0, y0, x1, y1]` of `x, y` pairs (one stroke's, or a whole drawing's); `None` without any.
+pub fn bounds(xy: &[f32]) -> Option<[f32; 4]> {
+    let mut pairs = xy.chunks_exact(2);
+    let first = pairs.next()?;
+    Some(
+        pairs.fold([first[0], first[1], first[0], first[1]], |b, p| {
+            [
+                b[0].min(p[0]),
+                b[1].min(p[1]),
+                b[2].max(p[0]),
+                b[3].max(p[1]),
+            ]
+        }),
+    )
+}
+
 /// The 28x28 image (row-major, ink = 1.0) for `strokes`, or `None` when there is no ink.
 pub fn to_mnist(strokes: &Strokes) -> Result<Option<[f32; INPUT_SIZE]>, StrokeError> {
     strokes.validate()?;
@@ -117,13 +133,9 @@ pub fn to_mnist(strokes: &Strokes) -> Result<Option<[f32; INPUT_SIZE]>, StrokeEr
         return Ok(None);
     }
     // Bounding box of the pen's path.
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for p in strokes.xy.chunks_exact(2) {
-        x0 = x0.min(p[0]);
-        x1 = x1.max(p[0]);
-        y0 = y0.min(p[1]);
-        y1 = y1.max(p[1]);
-    }
+    let Some([x0, y0, x1, y1]) = bounds(&strokes.xy) else {
+        return Ok(None);
+    };
     let brush = strokes.brush.max(0.0);
     let extent = (x1 - x0).max(y1 - y0);
     // The pen's width in output pixels, from its share of the drawing, kept within MNIST's.

@@ -7,7 +7,7 @@
 //! (joined writing) is not split here.
 
 use crate::model::INPUT_SIZE;
-use crate::preprocess::{StrokeError, Strokes, to_mnist};
+use crate::preprocess::{StrokeError, Strokes, bounds, to_mnist};
 
 /// Share of the narrower of two strokes (or groups) that must lie over the other for them to
 /// be one digit.
@@ -43,11 +43,7 @@ pub fn segment(strokes: &Strokes) -> Vec<Strokes> {
         for b in a + 1..spans.len() {
             if touch(kept[a], spans[a], kept[b], spans[b], reach) {
                 let (ga, gb) = (group[a], group[b]);
-                for g in group.iter_mut() {
-                    if *g == gb {
-                        *g = ga;
-                    }
-                }
+                relabel(&mut group, gb, ga);
             }
         }
     }
@@ -62,11 +58,7 @@ pub fn segment(strokes: &Strokes) -> Vec<Strokes> {
         'pairs: for (k, &a) in roots.iter().enumerate() {
             for &b in &roots[k + 1..] {
                 if overlaps(span[a], span[b], floor) {
-                    for g in group.iter_mut() {
-                        if *g == b {
-                            *g = a;
-                        }
-                    }
+                    relabel(&mut group, b, a);
                     span[a] = [span[a][0].min(span[b][0]), span[a][1].max(span[b][1])];
                     joined = true;
                     break 'pairs;
@@ -95,11 +87,7 @@ pub fn segment(strokes: &Strokes) -> Vec<Strokes> {
             .filter(|&t| t != r && tall(t))
             .min_by(|&a, &b| gap(span[r], span[a]).total_cmp(&gap(span[r], span[b])));
         if let Some(t) = nearest.filter(|&t| gap(span[r], span[t]) <= NEAR * height) {
-            for g in group.iter_mut() {
-                if *g == r {
-                    *g = t;
-                }
-            }
+            relabel(&mut group, r, t);
             span[t] = [span[t][0].min(span[r][0]), span[t][1].max(span[r][1])];
         }
     }
@@ -134,16 +122,11 @@ pub fn digit_images(strokes: &Strokes) -> Result<Vec<[f32; INPUT_SIZE]>, StrokeE
     Ok(images)
 }
 
-/// `[x0, y0, x1, y1]` of a stroke's points; `None` for a stroke without any.
-fn bounds(stroke: &[f32]) -> Option<[f32; 4]> {
-    let mut b: Option<[f32; 4]> = None;
-    for p in stroke.chunks_exact(2) {
-        b = Some(match b {
-            None => [p[0], p[1], p[0], p[1]],
-            Some([x0, y0, x1, y1]) => [x0.min(p[0]), y0.min(p[1]), x1.max(p[0]), y1.max(p[1])],
-        });
+/// Joins group `from` into group `to`: every stroke labelled `from` is labelled `to`.
+fn relabel(group: &mut [usize], from: usize, to: usize) {
+    for g in group.iter_mut().filter(|g| **g == from) {
+        *g = to;
     }
-    b
 }
 
 /// Whether two strokes come within `reach` of each other somewhere (their points, which the

@@ -56,8 +56,6 @@ async function predict() {
     }
     const probs = await engine.classify(images);
     const ms = performance.now() - t0;
-    // Split per digit: ten probabilities and one image each.
-    const split = (all, n) => Array.from({ length: n }, (_, k) => all.subarray((k * all.length) / n, ((k + 1) * all.length) / n));
     const n = probs.length / 10;
     if (pad.isEmpty) view.empty(); // cleared while it ran
     else view.show(split(probs, n), split(images, n), ms);
@@ -67,6 +65,11 @@ async function predict() {
     busy = false;
     if (dirty) schedule();
   }
+}
+
+/** `all` cut into `n` equal parts (per digit: ten probabilities, or one image). */
+function split(all, n) {
+  return Array.from({ length: n }, (_, k) => all.subarray((k * all.length) / n, ((k + 1) * all.length) / n));
 }
 
 /** A correction: the drawing on show (or the selected digit of a number) was `digit`. It is

@@ -12,7 +12,7 @@ use std::ops::RangeInclusive;
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp};
 use digits::pixels::byte;
-use digits::preprocess::{Point, Strokes};
+use digits::preprocess::{Point, Strokes, bounds};
 use digits::segment::digit_images;
 use rand_mt::Mt;
 
@@ -76,7 +76,9 @@ pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
                     } else {
                         continue;
                     };
-                let Some(b) = bounds(&strokes) else { continue };
+                let Some(b) = bounds(&strokes.xy) else {
+                    continue;
+                };
                 // Each digit a little larger or smaller, higher or lower, more or less slanted
                 // than its neighbours.
                 let k = height * uniform(&mut rng, 0.85, 1.15) / (b[3] - b[1]).max(1.0);
@@ -165,18 +167,4 @@ pub fn evaluate_numbers(model: &Mlp, numbers: &[Number], device: &Device) -> Vec
 /// A number in `[lo, hi)`.
 fn uniform(rng: &mut Mt, lo: f32, hi: f32) -> f32 {
     lo + (hi - lo) * (rng.next_u32() as f32 / 4_294_967_296.0)
-}
-
-/// `[x0, y0, x1, y1]` of all the strokes' points.
-fn bounds(strokes: &Strokes) -> Option<[f32; 4]> {
-    let mut it = strokes.xy.chunks_exact(2);
-    let first = it.next()?;
-    Some(it.fold([first[0], first[1], first[0], first[1]], |b, p| {
-        [
-            b[0].min(p[0]),
-            b[1].min(p[1]),
-            b[2].max(p[0]),
-            b[3].max(p[1]),
-        ]
-    }))
 }
