@@ -38,17 +38,31 @@ pub enum Kind {
     Symbol = 8,
     /// Held out: hatching, parallel strokes at any angle but upright.
     Hatching = 9,
+    /// Japanese kana and kanji of three strokes or more (fewer strokes can look like a digit:
+    /// ノ, フ, つ, ろ).
+    Japanese = 10,
+    /// Mathematical signs: ± × ≤ ≠ √ arrows ÷ ℵ and the like; not ∑ ∏ (Greek), ≡ ∥ (hatching),
+    /// ∃ ∂ ∪ ⊃ ⊥ ∫ ∞ (a digit's shape).
+    Math = 11,
+    /// Latin letters in a Gothic (blackletter) font, drawn with many strokes.
+    Gothic = 12,
+    /// Music signs: clefs, a natural, a coda; not notes (a 0 or a dot), flags, rests or bars.
+    Music = 13,
 }
 
 impl Kind {
     /// The kinds the gate trains on.
-    pub const TRAINED: [Kind; 6] = [
+    pub const TRAINED: [Kind; 10] = [
         Kind::Letter,
         Kind::Shape,
         Kind::Scribble,
         Kind::Line,
         Kind::Doodle,
         Kind::Pair,
+        Kind::Japanese,
+        Kind::Math,
+        Kind::Gothic,
+        Kind::Music,
     ];
     /// The kinds it never sees in training, to measure on.
     pub const HELD_OUT: [Kind; 4] = [Kind::Greek, Kind::Cyrillic, Kind::Symbol, Kind::Hatching];
@@ -65,12 +79,20 @@ impl Kind {
             Kind::Cyrillic => "Cyrillic letters (held out)",
             Kind::Symbol => "astrological signs (held out)",
             Kind::Hatching => "hatching (held out)",
+            Kind::Japanese => "Japanese kana and kanji",
+            Kind::Math => "mathematical signs",
+            Kind::Gothic => "Gothic letters",
+            Kind::Music => "music signs",
         }
     }
 }
 
 /// Latin letters and signs no digit looks like.
 const LATIN: &str = "ACDEFHJKLMNPQRUVWXYacdefhjkmnprtuvwxy%&*+<=>?@^~";
+/// Mathematical signs (at their keys in the Hershey font): ± ∓ × ≤ ≥ ≠ $ √ → ↑ ← ↓ ℵ ÷ ∴.
+const MATH: &str = "!\"#&'?acijklwx~";
+/// Music signs (at their keys in the Hershey font): a natural, two codas, a treble and a C clef.
+const MUSIC: &str = "(/;<?";
 /// Greek letters (at their Latin keys in the Hershey font) no digit looks like.
 const GREEK: &str = "ACDEFGHKLMNPQRSUWXYacefghjklmnpqruvwxy";
 /// Cyrillic letters (at their Latin keys in the Hershey font) no digit looks like: not З, Ч, Б,
@@ -83,6 +105,10 @@ const SIGNS: &str = "!$%'*+-/:;<=>?@[]`{|}~";
 /// The glyph pools, read once from the committed fonts.
 pub struct Glyphs {
     latin: Vec<Glyph>,
+    japanese: Vec<Glyph>,
+    math: Vec<Glyph>,
+    gothic: Vec<Glyph>,
+    music: Vec<Glyph>,
     greek: Vec<Glyph>,
     cyrillic: Vec<Glyph>,
     signs: Vec<Glyph>,
@@ -94,8 +120,16 @@ impl Glyphs {
         for font in ["futural", "scripts", "cursive"] {
             latin.extend(hershey::ascii(&hershey::font(font)?, LATIN));
         }
+        let japanese = hershey::font("japanese")?
+            .into_iter()
+            .filter(|g| g.len() >= 3)
+            .collect();
         Ok(Self {
             latin,
+            japanese,
+            math: hershey::ascii(&hershey::font("mathlow")?, MATH),
+            gothic: hershey::ascii(&hershey::font("gothiceng")?, LATIN),
+            music: hershey::ascii(&hershey::font("music")?, MUSIC),
             greek: hershey::ascii(&hershey::font("greek")?, GREEK),
             cyrillic: hershey::ascii(&hershey::font("cyrillic")?, CYRILLIC),
             signs: hershey::ascii(&hershey::font("astrology")?, SIGNS),
@@ -129,6 +163,10 @@ impl Negatives {
     pub fn draw(&mut self, kind: Kind) -> Strokes {
         let template = match kind {
             Kind::Letter => self.glyph(|g| &g.latin),
+            Kind::Japanese => self.glyph(|g| &g.japanese),
+            Kind::Math => self.glyph(|g| &g.math),
+            Kind::Gothic => self.glyph(|g| &g.gothic),
+            Kind::Music => self.glyph(|g| &g.music),
             Kind::Greek => self.glyph(|g| &g.greek),
             Kind::Cyrillic => self.glyph(|g| &g.cyrillic),
             Kind::Symbol => self.glyph(|g| &g.signs),
