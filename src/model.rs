@@ -9,6 +9,9 @@ use burn::tensor::Distribution;
 pub const INPUT_SIZE: usize = 28 * 28;
 /// Digits 0-9.
 pub const NUM_CLASSES: usize = 10;
+/// The class of an eleventh output a network may have: "not a digit" (trained on drawings of
+/// other things, the "rubbish" class of Bromley and Denker).
+pub const NOT_A_DIGIT: u8 = 10;
 
 /// Shape of the network: `Linear-ReLU-Dropout` per hidden layer, then a linear classifier.
 #[derive(Config, Debug, PartialEq)]

@@ -11,6 +11,7 @@
 //! the digits (default 0.25), EPOCHS passes (default 15). COPIES 0 is the web recipe itself:
 //! the training digits and NEGATIVE_SHARE as many negatives, all distorted afresh each epoch
 //! by the trainer's own augmentation (a negative gets no style edit), for EPOCHS passes.
+//! With RUBBISH_OUT=FILE.bpk set, the trained network's weights (int8) are written there.
 
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp};
@@ -19,8 +20,7 @@ use trainer::mnist::Dataset;
 use trainer::negatives::Kind;
 use trainer::train::Hyper;
 
-const REJECT: u8 = 10;
-const THRESHOLDS: [f32; 5] = [0.1, 0.2, 0.3, 0.5, 0.7];
+const THRESHOLDS: [f32; 9] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 fn arg<T: std::str::FromStr>(i: usize, default: T) -> T {
     std::env::args()
@@ -41,18 +41,14 @@ fn main() -> anyhow::Result<()> {
     // The web recipe distorts the raw training digits itself, each epoch.
     let recipe = copies == 0;
     let n_digits = copies.max(1) * train.len();
-    let n_neg = (n_digits as f64 * share) as usize;
     let t0 = std::time::Instant::now();
     let digits = match recipe {
         true => train.clone(),
         false => trainer::gate::augmented_digits(&train, n_digits, web.coarse_rate, 77),
     };
-    let negatives = trainer::gate::trained_negatives(n_neg, 991, None)?;
-    let mut pixels = digits.images.pixels;
-    pixels.extend_from_slice(&negatives.images.pixels);
-    let mut labels = digits.labels;
-    labels.resize(n_digits + n_neg, REJECT);
-    let set = Dataset::from_pixels(pixels, labels);
+    // The negatives `trainer train --negatives` adds: the same drawings.
+    let set = trainer::run::with_negatives(digits, share as f32)?;
+    let n_neg = set.len() - n_digits;
     eprintln!(
         "{n_digits} digits and {n_neg} negatives made in {:.0} s",
         t0.elapsed().as_secs_f64()
@@ -69,21 +65,33 @@ fn main() -> anyhow::Result<()> {
     let first: Vec<u32> = (0..1000).collect();
     let monitor = drawn.select(&first);
     let device = trainer::backend::Backend::Ndarray.device()?;
-    let (model, _) = trainer::train::train(
-        &hyper,
-        &set,
-        &monitor,
-        &device.clone().autodiff(),
-        &trainer::train::RunOptions::default(),
-        |e| {
-            eprintln!(
-                "epoch {:>2}: drawn (first 1000) {:.2}%",
-                e.epoch,
-                e.test_accuracy * 100.0
-            )
-        },
-    )?;
+    let model = match std::env::var_os("RUBBISH_IN") {
+        // Measure a network saved by an earlier run instead of training one.
+        Some(path) => digits::weights::load(&std::fs::read(path)?, &hyper.model_config(), &device)?,
+        None => {
+            let (model, _) = trainer::train::train(
+                &hyper,
+                &set,
+                &monitor,
+                &device.clone().autodiff(),
+                &trainer::train::RunOptions::default(),
+                |e| {
+                    eprintln!(
+                        "epoch {:>2}: drawn (first 1000) {:.2}%",
+                        e.epoch,
+                        e.test_accuracy * 100.0
+                    )
+                },
+            )?;
+            model
+        }
+    };
     let device = device.without_autodiff();
+    if let Some(out) = std::env::var_os("RUBBISH_OUT") {
+        let bytes = digits::weights::to_bytes(model.clone(), digits::weights::Precision::Int8)?;
+        std::fs::write(&out, bytes)?;
+        eprintln!("wrote {}", std::path::Path::new(&out).display());
+    }
 
     let test = test_raw.prepared(true);
     let styles = trainer::styles::dataset();
@@ -95,50 +103,56 @@ fn main() -> anyhow::Result<()> {
         ("held-out styles", &styles),
         ("real writers", &writers),
     ] {
-        let (acc, rej) = digits_read(&model, set, &device);
+        let (acc, rej, ratio) = digits_read(&model, set, &device);
+        println!("  {name:<20} read right {:.2}%", acc * 100.0);
         println!(
-            "  {name:<20} read right {:.2}%  turned away at {:?}: {}",
-            acc * 100.0,
-            THRESHOLDS,
-            rej.iter()
-                .map(|r| format!("{:.2}%", r * 100.0))
-                .collect::<Vec<_>>()
-                .join(" ")
+            "    turned away, p(not a digit) above {THRESHOLDS:?}: {}",
+            percents(&rej, 2)
+        );
+        println!(
+            "    turned away, p(not) / (p(not) + top digit's p) above: {}",
+            percents(&ratio, 2)
         );
     }
     let mut held = [0.0f64; THRESHOLDS.len()];
+    let mut held_ratio = [0.0f64; THRESHOLDS.len()];
     for kind in Kind::TRAINED.into_iter().chain(Kind::HELD_OUT) {
         let set = trainer::gate::measuring_set(kind)?;
-        let (_, rej) = digits_read(&model, &set, &device);
+        let (_, rej, ratio) = digits_read(&model, &set, &device);
         if Kind::HELD_OUT.contains(&kind) {
             for (h, r) in held.iter_mut().zip(&rej) {
                 *h += r / Kind::HELD_OUT.len() as f64;
             }
+            for (h, r) in held_ratio.iter_mut().zip(&ratio) {
+                *h += r / Kind::HELD_OUT.len() as f64;
+            }
         }
-        println!(
-            "  {:<34} caught {}",
-            kind.name(),
-            rej.iter()
-                .map(|r| format!("{:.1}%", r * 100.0))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
+        println!("  {:<34} caught {}", kind.name(), percents(&rej, 1));
+        println!("  {:<34}   (ratio) {}", "", percents(&ratio, 1));
     }
+    println!("  held-out kinds together: {}", percents(&held, 1));
     println!(
-        "  held-out kinds together: {}",
-        held.iter()
-            .map(|r| format!("{:.1}%", r * 100.0))
-            .collect::<Vec<_>>()
-            .join(" ")
+        "  held-out kinds together (ratio): {}",
+        percents(&held_ratio, 1)
     );
     Ok(())
 }
 
-/// Share of `set` whose top digit (of the ten) is its label, and the share turned away (the
-/// eleventh output's probability above each threshold).
-fn digits_read(model: &Mlp, set: &Dataset, device: &Device) -> (f64, Vec<f64>) {
+fn percents(shares: &[f64], decimals: usize) -> String {
+    shares
+        .iter()
+        .map(|r| format!("{:.*}%", decimals, r * 100.0))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Share of `set` whose top digit (of the ten) is its label, and the shares turned away at each
+/// threshold by two scores: the eleventh output's probability, and that probability over itself
+/// plus the top digit's (which ignores how the rest is spread over other digits).
+fn digits_read(model: &Mlp, set: &Dataset, device: &Device) -> (f64, Vec<f64>, Vec<f64>) {
     let mut right = 0;
     let mut rejected = vec![0usize; THRESHOLDS.len()];
+    let mut by_ratio = vec![0usize; THRESHOLDS.len()];
     for chunk in (0..set.len()).collect::<Vec<_>>().chunks(1000) {
         let pixels: Vec<f32> = chunk
             .iter()
@@ -151,16 +165,14 @@ fn digits_read(model: &Mlp, set: &Dataset, device: &Device) -> (f64, Vec<f64>) {
             if top == set.labels[i] as usize {
                 right += 1;
             }
-            for (r, &t) in rejected.iter_mut().zip(&THRESHOLDS) {
-                if p[10] > t {
-                    *r += 1;
-                }
+            let ratio = p[10] / (p[10] + p[top]);
+            for ((r, q), &t) in rejected.iter_mut().zip(&mut by_ratio).zip(&THRESHOLDS) {
+                *r += usize::from(p[10] > t);
+                *q += usize::from(ratio > t);
             }
         }
     }
     let n = set.len().max(1) as f64;
-    (
-        right as f64 / n,
-        rejected.into_iter().map(|r| r as f64 / n).collect(),
-    )
+    let share = |v: Vec<usize>| v.into_iter().map(|r| r as f64 / n).collect();
+    (right as f64 / n, share(rejected), share(by_ratio))
 }

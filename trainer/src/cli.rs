@@ -147,6 +147,11 @@ pub struct TrainArgs {
         |h| h.coarse_rate.to_string(),
     ))]
     pub coarse_rate: Option<f32>,
+    #[arg(long, help = per_preset(
+        "Drawings that are not digits (letters, shapes, scribbles...) as this share of the training digits, taught as an eleventh \"not a digit\" output",
+        |h| h.negatives.to_string(),
+    ))]
+    pub negatives: Option<f32>,
     /// Train on only the first N images of the training split (quick experiments).
     #[arg(long)]
     pub limit: Option<usize>,
@@ -275,6 +280,13 @@ impl TrainArgs {
         );
         if self.lr_final.is_some() {
             hyper.lr_final = self.lr_final;
+        }
+        if let Some(share) = self.negatives {
+            hyper.negatives = share;
+            hyper.outputs = match share > 0.0 {
+                true => crate::rejection::OUTPUTS,
+                false => digits::model::NUM_CLASSES,
+            };
         }
         hyper
     }

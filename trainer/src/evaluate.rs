@@ -51,14 +51,14 @@ pub fn evaluate(model: &Mlp, data: &Dataset, device: &Device) -> Evaluation {
     let order: Vec<usize> = (0..data.len()).collect();
     for chunk in order.chunks(CHUNK) {
         let (x, _) = batcher.batch(data, chunk, device);
-        let pred = model.forward(x).argmax(1).into_data();
+        // The digit read is the top of the digits' outputs: whether a network with an eleventh,
+        // "not a digit", output turns the drawing away is measured apart (`rejection`).
+        let logits = model.forward(x);
+        let width = logits.dims()[1].min(NUM_CLASSES);
+        let pred = logits.narrow(1, 0, width).argmax(1).into_data();
         for (&i, p) in chunk.iter().zip(pred.iter::<i64>()) {
             let p = p as usize;
-            // A network with more outputs than digits (an experiment's "not a digit") answers
-            // past the matrix: wrong, and not a digit to tally.
-            if let Some(cell) = confusion[data.labels[i] as usize].get_mut(p) {
-                *cell += 1;
-            }
+            confusion[data.labels[i] as usize][p] += 1;
             predictions.push(p as u8);
         }
     }

@@ -82,6 +82,10 @@ pub struct ModelCard {
     pub writers_per_class_accuracy: Option<[f64; NUM_CLASSES]>,
     #[serde(default)]
     pub writers_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
+    /// An eleventh "not a digit" output (`trainer train --negatives`): its threshold and what
+    /// it turns away there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_a_digit: Option<crate::rejection::Rejection>,
     /// The "not a digit" gate beside the model (`trainer gate`), and what it rejects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateCard>,
@@ -126,6 +130,8 @@ pub struct RunFacts {
     /// Images trained on, and how many the split's training part holds.
     pub trained_on: usize,
     pub train_split: usize,
+    /// Drawings that are not digits trained on beside them (`Hyper::negatives`).
+    pub negatives: usize,
     pub history: Vec<EpochStats>,
     /// Test-split score of the weights before they were rounded for storage.
     pub unrounded_test_correct: usize,
@@ -154,8 +160,13 @@ impl ModelCard {
             },
             split: format!(
                 "train_test_split(test_size=1/4, random_state=0) of MNIST's 70,000 images; \
-                 trained on {} of the {} training images",
-                run.trained_on, run.train_split
+                 trained on {} of the {} training images{}",
+                run.trained_on,
+                run.train_split,
+                match run.negatives {
+                    0 => String::new(),
+                    n => format!(" and {n} drawings that are not digits"),
+                }
             ),
             data_sha256: crate::mnist::FILES
                 .iter()
@@ -164,7 +175,8 @@ impl ModelCard {
             burn_version: crate::BURN_VERSION.into(),
             backend: run.backend.describe().into(),
             train_seconds,
-            samples_per_sec: (run.trained_on * hyper.epochs) as f64 / train_seconds,
+            samples_per_sec: ((run.trained_on + run.negatives) * hyper.epochs) as f64
+                / train_seconds,
             history: run.history,
             augmentation: hyper.augment.then(|| {
                 format!(

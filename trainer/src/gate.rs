@@ -40,6 +40,7 @@ pub fn hyper(epochs: usize) -> Hyper {
         normalize: false,
         coarse_rate: 0.0,
         outputs: config.outputs,
+        negatives: 0.0,
     }
 }
 

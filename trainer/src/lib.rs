@@ -18,6 +18,7 @@ pub mod negatives;
 pub mod numbers;
 pub mod optdigits;
 pub mod plots;
+pub mod rejection;
 pub mod replay;
 pub mod report;
 pub mod restyle;

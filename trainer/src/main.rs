@@ -156,7 +156,7 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
         card.normalized_input(),
         None,
         &device,
-    ));
+    )?);
     report::print_validation_styles(&trainer::validation::evaluate(&model, &device));
     let numbers = trainer::numbers::numbers(&test, &trainer::styles::drawings());
     report::print_numbers(&trainer::numbers::evaluate_numbers(

@@ -22,6 +22,8 @@ pub struct Measurements {
     pub fixture: Option<Evaluation>,
     /// Digits by real writers outside MNIST (`optdigits`): the set runs are chosen on.
     pub writers: Evaluation,
+    /// What an eleventh "not a digit" output does, for a network that has one.
+    pub rejection: Option<crate::rejection::Rejection>,
 }
 
 /// Measures `model` on `raw_test` (MNIST's test images as scanned; normalised here when the
@@ -33,15 +35,25 @@ pub fn measure(
     normalized_input: bool,
     fixture: Option<Dataset>,
     device: &Device,
-) -> Measurements {
-    let test = evaluate(model, &raw_test.clone().prepared(normalized_input), device);
+) -> anyhow::Result<Measurements> {
+    let test_set = raw_test.clone().prepared(normalized_input);
+    let test = evaluate(model, &test_set, device);
     let drawn_set = drawn_dataset(raw_test);
     let drawn = evaluate(model, &drawn_set, device);
     let unsure = unsure::choose(&unsure::top_probabilities(model, &drawn_set, device));
     let (styled, styles) = styles::evaluate(model, device);
     let fixture = fixture.map(|f| evaluate(model, &f.prepared(normalized_input), device));
-    let writers = evaluate(model, &writers_set(), device);
-    Measurements {
+    let writers_set = writers_set();
+    let writers = evaluate(model, &writers_set, device);
+    let rejection = crate::rejection::measure(
+        model,
+        &drawn_set,
+        &test_set,
+        &styles::dataset(),
+        &writers_set,
+        device,
+    )?;
+    Ok(Measurements {
         test,
         drawn,
         styled,
@@ -49,7 +61,8 @@ pub fn measure(
         unsure,
         fixture,
         writers,
-    }
+        rejection,
+    })
 }
 
 /// The committed real-writer validation set through the page's preprocessing; empty (and
@@ -88,6 +101,7 @@ impl ModelCard {
         self.writers_total = Some(m.writers.total);
         self.writers_per_class_accuracy = Some(m.writers.per_class());
         self.writers_confusion = Some(m.writers.confusion);
+        self.not_a_digit = m.rejection.clone();
     }
 }
 
@@ -120,6 +134,9 @@ pub fn print(m: &Measurements) {
     );
     print_styles(&m.styles);
     print_writers(&m.writers);
+    if let Some(r) = &m.rejection {
+        crate::rejection::print(r);
+    }
 }
 
 /// The real-writer validation set: overall, per digit, and its confusion matrix.

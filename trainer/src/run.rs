@@ -77,6 +77,8 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     let train_set = all
         .select(&train_idx)
         .prepared(hyper.normalize && !hyper.augment);
+    let digits_trained = train_set.len();
+    let train_set = with_negatives(train_set, hyper.negatives)?;
     let raw_test = all.select(&split.test);
     let test_set = raw_test.clone().prepared(hyper.normalize);
     report(Event::Started {
@@ -115,7 +117,7 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         hyper.normalize,
         fixture::load().ok(),
         &device,
-    );
+    )?;
     report(Event::Measured(&measured));
 
     let paths = Paths::new(&req.out, &req.name);
@@ -124,7 +126,8 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         RunFacts {
             name: req.name.clone(),
             backend: req.backend,
-            trained_on: train_set.len(),
+            trained_on: digits_trained,
+            negatives: train_set.len() - digits_trained,
             train_split: split.train.len(),
             history,
             unrounded_test_correct: unrounded.correct,
@@ -146,6 +149,25 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     })
 }
 
+/// `digits` followed by `share` as many drawings that are not digits, labelled
+/// [`NOT_A_DIGIT`](digits::model::NOT_A_DIGIT); `digits` alone when `share` is 0. An augmented
+/// run distorts them afresh each epoch as it does the digits (with no style edit).
+pub fn with_negatives(digits: Dataset, share: f32) -> anyhow::Result<Dataset> {
+    let n = (digits.len() as f64 * f64::from(share)) as usize;
+    if n == 0 {
+        return Ok(digits);
+    }
+    let negatives = crate::gate::trained_negatives(n, NEGATIVES_SEED, None)?;
+    let mut pixels = digits.images.pixels;
+    pixels.extend_from_slice(&negatives.images.pixels);
+    let mut labels = digits.labels;
+    labels.resize(labels.len() + n, digits::model::NOT_A_DIGIT);
+    Ok(Dataset::from_pixels(pixels, labels))
+}
+
+/// Seeds the training negatives: other drawings than the gate's and the measuring sets'.
+const NEGATIVES_SEED: u32 = 991;
+
 /// `old`'s weights stored in `precision` and measured again as stored: the new file with its
 /// card (nothing written yet), and the measurements.
 pub fn restore(
@@ -160,7 +182,7 @@ pub fn restore(
     let model = weights::load(&bytes, &old.card.config(), &device)?;
     let test = all.select(&split.test);
     let normalized = old.card.normalized_input();
-    let measured = report::measure(&model, &test, normalized, fixture::load().ok(), &device);
+    let measured = report::measure(&model, &test, normalized, fixture::load().ok(), &device)?;
     let mut card = old.card.clone();
     card.record(&measured);
     card.record_weights(&bytes, precision);

@@ -46,9 +46,18 @@ pub struct Hyper {
     /// Share of the augmented digits redrawn from an 8x8 coarsening (`augment`).
     #[serde(default)]
     pub coarse_rate: f32,
-    /// Outputs of the network: the ten digits, or the gate's two (`digits::gate`).
+    /// Outputs of the network: the ten digits, eleven with "not a digit" (`negatives`), or
+    /// the gate's two (`digits::gate`).
     #[serde(default = "ten", skip_serializing_if = "is_ten")]
     pub outputs: usize,
+    /// Drawings that are not digits (the trained kinds of `negatives`), as this share of the
+    /// training digits, taught as an eleventh output (`rejection`); 0: none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub negatives: f32,
+}
+
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 fn ten() -> usize {
@@ -79,6 +88,7 @@ impl Hyper {
             normalize: arch.normalized_input,
             coarse_rate: recipe.coarse_rate,
             outputs: digits::model::NUM_CLASSES,
+            negatives: 0.0,
         })
     }
 

@@ -3,7 +3,7 @@
 
 use burn::prelude::*;
 use digits::classifier::softmax;
-use digits::model::{Mlp, NUM_CLASSES};
+use digits::model::Mlp;
 
 use crate::batch::Batcher;
 use crate::mnist::Dataset;
@@ -18,8 +18,12 @@ pub fn top_probabilities(model: &Mlp, data: &Dataset, device: &Device) -> Vec<(f
     let mut out = Vec::with_capacity(data.len());
     for chunk in order.chunks(1000) {
         let (x, _) = batcher.batch(data, chunk, device);
-        let logits: Vec<f32> = model.forward(x).into_data().iter::<f32>().collect();
-        for (&i, row) in chunk.iter().zip(logits.chunks_exact(NUM_CLASSES)) {
+        let logits = model.forward(x);
+        let width = logits.dims()[1];
+        let logits: Vec<f32> = logits.into_data().iter::<f32>().collect();
+        // The digits' own probabilities: a network's eleventh, "not a digit", output is left
+        // out, as the page leaves it out of the bars.
+        for (&i, row) in chunk.iter().zip(logits.chunks_exact(width)) {
             let p = softmax(std::array::from_fn(|d| row[d]));
             let (top, prob) = digits::classifier::top(&p);
             out.push((prob, top == data.labels[i] as usize));

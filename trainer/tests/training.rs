@@ -162,7 +162,8 @@ fn a_card_records_its_measurements() {
     let card = seed_card();
     let model = weights::load(&seed_weights(), &card.config(), &cpu()).unwrap();
     let fixture = common::fixture();
-    let m = trainer::report::measure(&model, &fixture, false, Some(fixture.clone()), &cpu());
+    let m =
+        trainer::report::measure(&model, &fixture, false, Some(fixture.clone()), &cpu()).unwrap();
     let mut recorded = ModelCard::default();
     recorded.record(&m);
     assert_eq!(recorded.test_correct, m.test.correct);
@@ -198,7 +199,8 @@ fn committed_cards_reproduce_in_full() {
             card.normalized_input(),
             Some(fixture),
             &cpu(),
-        );
+        )
+        .unwrap();
         let mut again = card.clone();
         again.record(&m);
         assert_eq!(again, card, "{name}: re-measured card differs");
@@ -255,4 +257,62 @@ fn card_is_complete() {
     let total: u32 = card.confusion.iter().flatten().sum();
     assert_eq!(total as usize, card.test_total);
     assert!((card.test_accuracy - card.test_correct as f64 / 17_500.0).abs() < 1e-12);
+}
+
+/// `--negatives`: an eleventh output learns to turn drawings that are not digits away, and the
+/// measurement picks a threshold that keeps the digits.
+#[test]
+fn an_eleventh_output_turns_negatives_away() {
+    let f = common::fixture();
+    let idx: Vec<u32> = (0..1000).collect();
+    let digits = f.select(&idx[..800]).prepared(true);
+    let held = f.select(&idx[800..]).prepared(true);
+    let train_set = trainer::run::with_negatives(digits, 0.75).unwrap();
+    assert_eq!(train_set.len(), 1400);
+    assert_eq!(train_set.labels[1399], digits::model::NOT_A_DIGIT);
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let hyper = Hyper {
+        epochs: 15,
+        lr: 1e-3,
+        outputs: trainer::rejection::OUTPUTS,
+        negatives: 0.75,
+        normalize: true,
+        ..Hyper::named("seed")
+    };
+    let (model, _) = train(
+        &hyper,
+        &train_set,
+        &held,
+        &cpu().autodiff(),
+        &RunOptions::default(),
+        |_| {},
+    )
+    .unwrap();
+    let styles = trainer::styles::dataset();
+    let writers = trainer::report::writers_set();
+    let r = trainer::rejection::measure(&model, &held, &held, &styles, &writers, &cpu())
+        .unwrap()
+        .expect("an eleventh output");
+    // The lowest threshold that keeps the digits, or the highest when none does (a small
+    // network trained on 800 scans is sure of a few being no digit).
+    assert!(
+        r.drawn_turned_away <= trainer::rejection::MAX_DIGITS_TURNED_AWAY || r.threshold == 0.99,
+        "{r:?}"
+    );
+    assert_eq!(r.kinds.iter().filter(|k| k.held_out).count(), 4);
+    let trained: Vec<f64> = r
+        .kinds
+        .iter()
+        .filter(|k| !k.held_out)
+        .map(|k| k.caught)
+        .collect();
+    let mean = trained.iter().sum::<f64>() / trained.len() as f64;
+    assert!(
+        mean > 10.0 * r.drawn_turned_away.max(0.01),
+        "trained kinds caught {mean}: {r:?}"
+    );
+    // A ten-output network has nothing to measure.
+    let ten = weights::load(&seed_weights(), &seed_card().config(), &cpu()).unwrap();
+    let none = trainer::rejection::measure(&ten, &held, &held, &styles, &writers, &cpu()).unwrap();
+    assert!(none.is_none());
 }
