@@ -14,8 +14,7 @@
 //! With RUBBISH_OUT=FILE.bpk set, the trained network's weights (int8) are written there.
 
 use burn::prelude::*;
-use digits::model::{INPUT_SIZE, Mlp};
-use digits::pixels::image_unit;
+use digits::model::Mlp;
 use trainer::mnist::Dataset;
 use trainer::negatives::Kind;
 use trainer::train::Hyper;
@@ -153,23 +152,18 @@ fn digits_read(model: &Mlp, set: &Dataset, device: &Device) -> (f64, Vec<f64>, V
     let mut right = 0;
     let mut rejected = vec![0usize; THRESHOLDS.len()];
     let mut by_ratio = vec![0usize; THRESHOLDS.len()];
-    for chunk in (0..set.len()).collect::<Vec<_>>().chunks(1000) {
-        let pixels: Vec<f32> = chunk
-            .iter()
-            .flat_map(|&i| image_unit(set.images.image(i)))
-            .collect();
-        let x = Tensor::<2>::from_data(TensorData::new(pixels, [chunk.len(), INPUT_SIZE]), device);
-        let probs: Vec<f32> = model.probabilities(x).into_data().iter::<f32>().collect();
-        for (&i, p) in chunk.iter().zip(probs.chunks_exact(11)) {
-            let top = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
-            if top == set.labels[i] as usize {
-                right += 1;
-            }
-            let ratio = p[10] / (p[10] + p[top]);
-            for ((r, q), &t) in rejected.iter_mut().zip(&mut by_ratio).zip(&THRESHOLDS) {
-                *r += usize::from(p[10] > t);
-                *q += usize::from(ratio > t);
-            }
+    for (p, &label) in trainer::rejection::probabilities(model, set, device)
+        .iter()
+        .zip(&set.labels)
+    {
+        let top = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
+        if top == usize::from(label) {
+            right += 1;
+        }
+        let ratio = p[10] / (p[10] + p[top]);
+        for ((r, q), &t) in rejected.iter_mut().zip(&mut by_ratio).zip(&THRESHOLDS) {
+            *r += usize::from(p[10] > t);
+            *q += usize::from(ratio > t);
         }
     }
     let n = set.len().max(1) as f64;

@@ -44,9 +44,8 @@ pub struct Rejection {
     pub held_out_caught: f64,
 }
 
-/// The eleventh output's probability for every image of `set`; `None` for a network with
-/// another number of outputs.
-pub fn not_digit_probabilities(model: &Mlp, set: &Dataset, device: &Device) -> Option<Vec<f32>> {
+/// Every output's probability for every image of `set`, one row of `outputs` each.
+pub fn probabilities(model: &Mlp, set: &Dataset, device: &Device) -> Vec<Vec<f32>> {
     let mut out = Vec::with_capacity(set.len());
     for chunk in (0..set.len()).collect::<Vec<_>>().chunks(1000) {
         let pixels: Vec<f32> = chunk
@@ -55,17 +54,20 @@ pub fn not_digit_probabilities(model: &Mlp, set: &Dataset, device: &Device) -> O
             .collect();
         let x = Tensor::<2>::from_data(TensorData::new(pixels, [chunk.len(), INPUT_SIZE]), device);
         let probs = model.probabilities(x);
-        if probs.dims()[1] != OUTPUTS {
-            return None;
-        }
+        let width = probs.dims()[1];
         let values: Vec<f32> = probs.into_data().iter::<f32>().collect();
-        out.extend(
-            values
-                .chunks_exact(OUTPUTS)
-                .map(|p| p[usize::from(NOT_A_DIGIT)]),
-        );
+        out.extend(values.chunks_exact(width).map(<[f32]>::to_vec));
     }
-    Some(out)
+    out
+}
+
+/// The eleventh output's probability for every image of `set`; `None` for a network with
+/// another number of outputs.
+pub fn not_digit_probabilities(model: &Mlp, set: &Dataset, device: &Device) -> Option<Vec<f32>> {
+    let rows = probabilities(model, set, device);
+    rows.iter()
+        .map(|p| (p.len() == OUTPUTS).then(|| p[usize::from(NOT_A_DIGIT)]))
+        .collect()
 }
 
 /// Share of `probs` above `threshold`.
