@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 (cd "$work" && apt-get download hershey-fonts-data)
 dpkg-deb -x "$work"/hershey-fonts-data_*.deb "$work/x"
 mkdir -p "$dest"
-for font in futural scripts cursive japanese mathlow gothiceng music greek cyrillic astrology; do
+for font in futural scripts cursive japanese mathlow gothiceng music symbolic greek cyrillic astrology; do
   cp "$work/x/usr/share/hershey-fonts/$font.jhf" "$dest/"
 done
 # The same checksums as trainer/src/hershey.rs.
@@ -30,9 +30,10 @@ done
 746f23a6dfd61adee3a33819e8d57df3a9f42421e5d2337b9ed0efa2d70e87a1  mathlow.jhf
 2d7a62784906897ca3707ae73423c319295567efbf2c27825d3b72c28d00c061  gothiceng.jhf
 7bb7cbd44aa5f1612e1099a550f500aebc82baecec8be5f8753f6dce7e1da833  music.jhf
+6bbac712b6dfa626afcfd9c5c2c2082e957c995cfa50d7174a3ca0c53d888851  symbolic.jhf
 827d2e1dc4f5a5a235efd7c78d30b559822a7c7f3984206c41d382bd14e2ce29  greek.jhf
 0266865d94001fe26a642fbf20d2134de295dcfd2ca320d092b4d6476acda044  cyrillic.jhf
 15dd0008ad35fd253b9955fd4460eb3bec9b7354881bd39a0e12e87f2305692c  astrology.jhf
 SUMS
 )
-echo "hershey: $dest holds the ten fonts, checked"
+echo "hershey: $dest holds the eleven fonts, checked"

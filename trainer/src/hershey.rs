@@ -39,6 +39,10 @@ pub const FONTS: &[(&str, &str)] = &[
         "7bb7cbd44aa5f1612e1099a550f500aebc82baecec8be5f8753f6dce7e1da833",
     ),
     (
+        "symbolic",
+        "6bbac712b6dfa626afcfd9c5c2c2082e957c995cfa50d7174a3ca0c53d888851",
+    ),
+    (
         "greek",
         "827d2e1dc4f5a5a235efd7c78d30b559822a7c7f3984206c41d382bd14e2ce29",
     ),

@@ -48,11 +48,14 @@ pub enum Kind {
     Gothic = 12,
     /// Music signs: clefs, a natural, a coda; not notes (a 0 or a dot), flags, rests or bars.
     Music = 13,
+    /// Map and card symbols: filled shapes, bells, trees, clouds, hexagrams, card suits,
+    /// ligatures; not §, a balloon, an anchor or a cross (digit-like).
+    MapSymbol = 14,
 }
 
 impl Kind {
     /// The kinds the gate trains on.
-    pub const TRAINED: [Kind; 10] = [
+    pub const TRAINED: [Kind; 11] = [
         Kind::Letter,
         Kind::Shape,
         Kind::Scribble,
@@ -63,6 +66,7 @@ impl Kind {
         Kind::Math,
         Kind::Gothic,
         Kind::Music,
+        Kind::MapSymbol,
     ];
     /// The kinds it never sees in training, to measure on.
     pub const HELD_OUT: [Kind; 4] = [Kind::Greek, Kind::Cyrillic, Kind::Symbol, Kind::Hatching];
@@ -83,6 +87,7 @@ impl Kind {
             Kind::Math => "mathematical signs",
             Kind::Gothic => "Gothic letters",
             Kind::Music => "music signs",
+            Kind::MapSymbol => "map and card symbols",
         }
     }
 }
@@ -93,6 +98,8 @@ const LATIN: &str = "ACDEFHJKLMNPQRUVWXYacdefhjkmnprtuvwxy%&*+<=>?@^~";
 const MATH: &str = "!\"#&'?acijklwx~";
 /// Music signs (at their keys in the Hershey font): a natural, two codas, a treble and a C clef.
 const MUSIC: &str = "(/;<?";
+/// Map and card symbols (at their keys in the Hershey font).
+const SYMBOLS: &str = "QRSTUWZ[]`abcdfghmopxyz{";
 /// Greek letters (at their Latin keys in the Hershey font) no digit looks like.
 const GREEK: &str = "ACDEFGHKLMNPQRSUWXYacefghjklmnpqruvwxy";
 /// Cyrillic letters (at their Latin keys in the Hershey font) no digit looks like: not З, Ч, Б,
@@ -109,6 +116,7 @@ pub struct Glyphs {
     math: Vec<Glyph>,
     gothic: Vec<Glyph>,
     music: Vec<Glyph>,
+    symbols: Vec<Glyph>,
     greek: Vec<Glyph>,
     cyrillic: Vec<Glyph>,
     signs: Vec<Glyph>,
@@ -130,6 +138,7 @@ impl Glyphs {
             math: hershey::ascii(&hershey::font("mathlow")?, MATH),
             gothic: hershey::ascii(&hershey::font("gothiceng")?, LATIN),
             music: hershey::ascii(&hershey::font("music")?, MUSIC),
+            symbols: hershey::ascii(&hershey::font("symbolic")?, SYMBOLS),
             greek: hershey::ascii(&hershey::font("greek")?, GREEK),
             cyrillic: hershey::ascii(&hershey::font("cyrillic")?, CYRILLIC),
             signs: hershey::ascii(&hershey::font("astrology")?, SIGNS),
@@ -167,6 +176,7 @@ impl Negatives {
             Kind::Math => self.glyph(|g| &g.math),
             Kind::Gothic => self.glyph(|g| &g.gothic),
             Kind::Music => self.glyph(|g| &g.music),
+            Kind::MapSymbol => self.glyph(|g| &g.symbols),
             Kind::Greek => self.glyph(|g| &g.greek),
             Kind::Cyrillic => self.glyph(|g| &g.cyrillic),
             Kind::Symbol => self.glyph(|g| &g.signs),
