@@ -175,6 +175,11 @@ impl Mlp {
         burn::tensor::activation::softmax(self.forward(input), 1)
     }
 
+    /// Outputs of the last layer: ten digits, or eleven with "not a digit".
+    pub fn outputs(&self) -> usize {
+        self.layers.last().map_or(0, |l| l.weight.dims()[1])
+    }
+
     /// Widths of the hidden layers, read back from the weights.
     pub fn hidden_widths(&self) -> Vec<usize> {
         let n = self.layers.len();

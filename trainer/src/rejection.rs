@@ -94,13 +94,17 @@ pub fn measure(
     model: &Mlp,
     drawn: &Dataset,
     test: &Dataset,
-    styles: &Dataset,
     writers: &Dataset,
     device: &Device,
 ) -> anyhow::Result<Option<Rejection>> {
+    // A ten-output network has nothing to measure: no pass over the sets for it.
+    if model.outputs() != OUTPUTS {
+        return Ok(None);
+    }
     let Some(drawn_p) = not_digit_probabilities(model, drawn, device) else {
         return Ok(None);
     };
+    let styles = crate::styles::dataset();
     let threshold = choose(&drawn_p);
     let turned_away = |set: &Dataset| {
         not_digit_probabilities(model, set, device).map_or(0.0, |p| share_above(&p, threshold))
@@ -122,7 +126,7 @@ pub fn measure(
         threshold,
         drawn_turned_away: share_above(&drawn_p, threshold),
         test_turned_away: turned_away(test),
-        styles_turned_away: turned_away(styles),
+        styles_turned_away: turned_away(&styles),
         writers_turned_away: turned_away(writers),
         held_out_caught: held.iter().sum::<f64>() / held.len().max(1) as f64,
         kinds,

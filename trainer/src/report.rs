@@ -45,14 +45,7 @@ pub fn measure(
     let fixture = fixture.map(|f| evaluate(model, &f.prepared(normalized_input), device));
     let writers_set = writers_set();
     let writers = evaluate(model, &writers_set, device);
-    let rejection = crate::rejection::measure(
-        model,
-        &drawn_set,
-        &test_set,
-        &styles::dataset(),
-        &writers_set,
-        device,
-    )?;
+    let rejection = crate::rejection::measure(model, &drawn_set, &test_set, &writers_set, device)?;
     Ok(Measurements {
         test,
         drawn,

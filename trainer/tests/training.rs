@@ -288,9 +288,8 @@ fn an_eleventh_output_turns_negatives_away() {
         |_| {},
     )
     .unwrap();
-    let styles = trainer::styles::dataset();
     let writers = trainer::report::writers_set();
-    let r = trainer::rejection::measure(&model, &held, &held, &styles, &writers, &cpu())
+    let r = trainer::rejection::measure(&model, &held, &held, &writers, &cpu())
         .unwrap()
         .expect("an eleventh output");
     // The lowest threshold that keeps the digits, or the highest when none does (a small
@@ -313,6 +312,6 @@ fn an_eleventh_output_turns_negatives_away() {
     );
     // A ten-output network has nothing to measure.
     let ten = weights::load(&seed_weights(), &seed_card().config(), &cpu()).unwrap();
-    let none = trainer::rejection::measure(&ten, &held, &held, &styles, &writers, &cpu()).unwrap();
+    let none = trainer::rejection::measure(&ten, &held, &held, &writers, &cpu()).unwrap();
     assert!(none.is_none());
 }
