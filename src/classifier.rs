@@ -2,7 +2,7 @@
 
 use burn::prelude::*;
 
-use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES};
+use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES, WITH_NOT_A_DIGIT};
 use crate::weights::{self, WeightsError};
 
 /// Why a classification could not be made or trusted.
@@ -36,11 +36,50 @@ impl std::error::Error for ClassifyError {}
 /// stalling on each new count (on SwiftShader's WebGPU the first batch of 3 took 3.3 s).
 pub const BATCH_BUCKET: usize = 8;
 
+/// What a model says of one image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Answer {
+    /// The ten digits' probabilities among themselves: what the drawing is, if it is a digit.
+    pub digits: [f32; NUM_CLASSES],
+    /// The probability that it is not a digit at all (the eleventh output's share of all
+    /// eleven); 0 for a network of ten outputs, which cannot say so.
+    pub not_a_digit: f32,
+}
+
+/// An [`Answer`] as the page receives it: the ten digits, then "not a digit".
+pub const ANSWER_LEN: usize = NUM_CLASSES + 1;
+
+impl Answer {
+    /// From one row of logits: ten, or eleven with "not a digit" last.
+    pub fn from_logits(logits: &[f32]) -> Self {
+        let digits = softmax(std::array::from_fn(|i| logits[i]));
+        let not_a_digit = match logits.get(NUM_CLASSES) {
+            Some(&z) if logits.len() == WITH_NOT_A_DIGIT => {
+                // exp(z) over the sum of all eleven, the largest subtracted first.
+                let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let sum: f32 = logits.iter().map(|l| (l - max).exp()).sum();
+                (z - max).exp() / sum
+            }
+            _ => 0.0,
+        };
+        Self {
+            digits,
+            not_a_digit,
+        }
+    }
+
+    /// The page's form: the ten digits, then "not a digit".
+    pub fn row(&self) -> [f32; ANSWER_LEN] {
+        std::array::from_fn(|i| self.digits.get(i).copied().unwrap_or(self.not_a_digit))
+    }
+}
+
 /// A model ready to classify on `device`.
 pub struct Classifier {
     model: Mlp,
     device: Device,
     bucketed: bool,
+    outputs: usize,
 }
 
 impl Classifier {
@@ -51,6 +90,7 @@ impl Classifier {
             model,
             device,
             bucketed: false,
+            outputs: config.outputs,
         })
     }
 
@@ -60,6 +100,11 @@ impl Classifier {
             bucketed: true,
             ..self
         }
+    }
+
+    /// Ten outputs, or eleven with "not a digit".
+    pub fn outputs(&self) -> usize {
+        self.outputs
     }
 
     /// The logits only: softmax over ten values is done on the host, not as the handful of
@@ -77,30 +122,25 @@ impl Classifier {
         self.model.forward(x)
     }
 
-    /// Probabilities for each image in `images` (`n * 784` pixels in [0, 1]), read back without
+    /// The answer for each image in `images` (`n * 784` pixels in [0, 1]), read back without
     /// blocking: the only way allowed on WebGPU in a browser.
-    pub async fn probabilities(
-        &self,
-        images: &[f32],
-    ) -> Result<Vec<[f32; NUM_CLASSES]>, ClassifyError> {
+    pub async fn probabilities(&self, images: &[f32]) -> Result<Vec<Answer>, ClassifyError> {
         check_len(images)?;
         let data = self
             .logits_tensor(images)
             .into_data_async()
             .await
             .map_err(|e| ClassifyError::ReadBack(format!("{e:?}")))?;
-        Ok(rows(data, images.len() / INPUT_SIZE))
+        Ok(answers(data, self.outputs, images.len() / INPUT_SIZE))
     }
 
     /// Blocking read-back, for native code and tests.
     #[cfg(not(target_arch = "wasm32"))]
-    pub fn probabilities_blocking(
-        &self,
-        images: &[f32],
-    ) -> Result<Vec<[f32; NUM_CLASSES]>, ClassifyError> {
+    pub fn probabilities_blocking(&self, images: &[f32]) -> Result<Vec<Answer>, ClassifyError> {
         check_len(images)?;
-        Ok(rows(
+        Ok(answers(
             self.logits_tensor(images).into_data(),
+            self.outputs,
             images.len() / INPUT_SIZE,
         ))
     }
@@ -113,13 +153,13 @@ fn check_len(images: &[f32]) -> Result<(), ClassifyError> {
     Ok(())
 }
 
-/// Class probabilities from the first `n` rows of logits (the rest are padding).
-fn rows(logits: TensorData, n: usize) -> Vec<[f32; NUM_CLASSES]> {
+/// Answers from the first `n` rows of logits, `outputs` wide (the rest are padding).
+fn answers(logits: TensorData, outputs: usize, n: usize) -> Vec<Answer> {
     let values: Vec<f32> = logits.iter::<f32>().collect();
     values
-        .chunks_exact(NUM_CLASSES)
+        .chunks_exact(outputs)
         .take(n)
-        .map(|c| softmax(std::array::from_fn(|i| c[i])))
+        .map(Answer::from_logits)
         .collect()
 }
 
@@ -196,8 +236,48 @@ mod tests {
                 .unwrap();
             assert_eq!(b.len(), n);
             for (x, y) in a.iter().zip(&b) {
-                assert!(answers_differ_by(x, y).unwrap() < 1e-6);
+                assert!(answers_differ_by(&x.row(), &y.row()).unwrap() < 1e-6);
             }
+        }
+    }
+
+    #[test]
+    fn not_a_digit_is_the_eleventh_outputs_share_of_all_eleven() {
+        let ten = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+        let plain = Answer::from_logits(&ten);
+        assert_eq!(plain.not_a_digit, 0.0);
+        assert_eq!(plain.digits, softmax(ten));
+        let mut eleven = ten.to_vec();
+        eleven.push(9.0);
+        let with = Answer::from_logits(&eleven);
+        // The digits among themselves are unchanged by the eleventh output.
+        assert_eq!(with.digits, plain.digits);
+        let sum: f32 = eleven.iter().map(|z| z.exp()).sum();
+        assert!((with.not_a_digit - 9.0f32.exp() / sum).abs() < 1e-6);
+        let row = with.row();
+        assert_eq!(row[..NUM_CLASSES], with.digits);
+        assert_eq!(row[NUM_CLASSES], with.not_a_digit);
+        // Far apart logits neither overflow nor lose the answer.
+        let mut loud = [-80.0f32; WITH_NOT_A_DIGIT];
+        loud[NUM_CLASSES] = 80.0;
+        let p = Answer::from_logits(&loud).not_a_digit;
+        assert!(p > 0.999_999 && p.is_finite());
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn an_eleven_output_classifier_answers_per_image() {
+        let config = MlpConfig::new(vec![16]).with_outputs(WITH_NOT_A_DIGIT);
+        let device = Device::ndarray();
+        let bytes = weights::to_bytes(config.init(&device), weights::Precision::F32).unwrap();
+        let classifier = Classifier::new(&bytes, &config, device).unwrap();
+        assert_eq!(classifier.outputs(), WITH_NOT_A_DIGIT);
+        let images: Vec<f32> = (0..3 * INPUT_SIZE).map(|i| (i % 5) as f32 / 5.0).collect();
+        let answers = classifier.probabilities_blocking(&images).unwrap();
+        assert_eq!(answers.len(), 3);
+        for a in answers {
+            assert!((a.digits.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+            assert!(a.not_a_digit > 0.0 && a.not_a_digit < 1.0);
         }
     }
 

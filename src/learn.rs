@@ -2,7 +2,9 @@
 //! they corrected, each seen through the trainer's distortions (`distort`). Every batch also
 //! replays MNIST training digits (`replay`), with the shipped model's own answers for them as
 //! the targets (distillation, as in Li and Hoiem's "Learning without Forgetting"), so that their
-//! style is learned without unlearning everyone else's. Runs on any autodiff device; the page
+//! style is learned without unlearning everyone else's; a model with "not a digit" also
+//! replays drawings that are not digits, with its own answers for them, so that it keeps
+//! turning them away. Runs on any autodiff device; the page
 //! runs it on burn-ndarray in a worker, one step at a time so that it can show progress.
 
 use burn::module::Module;
@@ -11,7 +13,7 @@ use burn::prelude::*;
 use burn::tensor::activation::log_softmax;
 
 use crate::distort::{DistortConfig, Distorter};
-use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES};
+use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NOT_A_DIGIT, NUM_CLASSES};
 use crate::pixels::unit;
 use crate::replay::{Digit, ReplaySet};
 use crate::weights::{self, Precision, WeightsError};
@@ -19,7 +21,8 @@ use crate::weights::{self, Precision, WeightsError};
 pub use crate::limits::MAX_EXAMPLES;
 
 /// The most accuracy points on MNIST's held-out digits a fine-tune may lose and still be used:
-/// one person's handwriting is learned, not everyone else's forgotten.
+/// one person's handwriting is learned, not everyone else's forgotten. The same bound holds for
+/// the share of them a model with "not a digit" turns away.
 pub const MAX_MNIST_DROP: f64 = 1.0;
 
 /// How a fine-tune runs.
@@ -94,6 +97,9 @@ pub struct Outcome {
     pub weights: Vec<u8>,
     pub holdout: Score,
     pub own: Score,
+    /// MNIST's held-out digits whose "not a digit" output is the largest, before and after (0
+    /// for a model without one).
+    pub holdout_turned_away: Score,
 }
 
 impl Outcome {
@@ -106,6 +112,11 @@ impl Outcome {
         } else if drop > MAX_MNIST_DROP {
             Some(format!(
                 "This fine-tune would have lost {drop:.1} points on MNIST digits, so it is not used."
+            ))
+        } else if -self.holdout_turned_away.drop_points() > MAX_MNIST_DROP {
+            Some(format!(
+                "This fine-tune would have answered \"Not a digit\" for {:.1} points more MNIST digits, so it is not used.",
+                -self.holdout_turned_away.drop_points()
             ))
         } else {
             None
@@ -129,6 +140,7 @@ pub struct FineTune {
     step: usize,
     holdout_before: usize,
     own_before: usize,
+    turned_away_before: usize,
 }
 
 impl FineTune {
@@ -147,6 +159,11 @@ impl FineTune {
         if let Some(d) = own.iter().find(|d| usize::from(d.label) >= NUM_CLASSES) {
             return Err(LearnError::Label(d.label));
         }
+        // Drawings that are not digits are replayed only to a model that can say so.
+        let mut replay = replay;
+        if config.outputs <= usize::from(NOT_A_DIGIT) {
+            replay.train.retain(|d| d.label < NOT_A_DIGIT);
+        }
         if replay.train.is_empty() {
             return Err(LearnError::NoReplay);
         }
@@ -160,6 +177,7 @@ impl FineTune {
             .map_err(LearnError::Weights)?;
         let holdout_before = correct(&before, &replay.holdout, &plain);
         let own_before = correct(&before, &own, &plain);
+        let turned_away_before = turned_away(&before, &replay.holdout, &plain);
         // The same weights, decoded once, to train on `device`.
         let model = before.clone().train().fork(device);
         let optim = AdamConfig::new().init();
@@ -176,6 +194,7 @@ impl FineTune {
             step: 0,
             holdout_before,
             own_before,
+            turned_away_before,
         })
     }
 
@@ -192,8 +211,12 @@ impl FineTune {
     pub fn step(&mut self) -> Result<f32, LearnError> {
         let n = self.tune.batch_size;
         let own_n = self.tune.own_per_batch.min(n);
+        // Ten digits, or eleven outputs with "not a digit": the person's drawings are digits
+        // (one-hot), the replayed ones keep the shipped model's whole answer, its eleventh
+        // output included.
+        let width = self.config.outputs;
         let mut pixels = Vec::with_capacity(n * INPUT_SIZE);
-        let mut targets = vec![0.0f32; n * NUM_CLASSES];
+        let mut targets = vec![0.0f32; n * width];
         for i in 0..n {
             let (set, keep_one_in) = if i < own_n {
                 (&self.own, 4)
@@ -208,7 +231,7 @@ impl FineTune {
                 self.distorter.distorted(&d.pixels)
             };
             pixels.extend(img.iter().map(|&p| unit(p)));
-            targets[i * NUM_CLASSES + usize::from(d.label)] = 1.0;
+            targets[i * width + usize::from(d.label)] = 1.0;
         }
         // The replayed digits' targets: what the shipped model says of them.
         let replayed = pixels[own_n * INPUT_SIZE..].to_vec();
@@ -217,16 +240,12 @@ impl FineTune {
             let x =
                 Tensor::<2>::from_data(TensorData::new(replayed, [n - own_n, INPUT_SIZE]), &plain);
             let probs = self.base.probabilities(x).into_data();
-            for (t, p) in targets[own_n * NUM_CLASSES..]
-                .iter_mut()
-                .zip(probs.iter::<f32>())
-            {
+            for (t, p) in targets[own_n * width..].iter_mut().zip(probs.iter::<f32>()) {
                 *t = p;
             }
         }
         let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, INPUT_SIZE]), &self.device);
-        let targets =
-            Tensor::<2>::from_data(TensorData::new(targets, [n, NUM_CLASSES]), &self.device);
+        let targets = Tensor::<2>::from_data(TensorData::new(targets, [n, width]), &self.device);
         let model = self.model.take().expect("a model between steps");
         // Cross-entropy against the targets (one-hot for the person's digits).
         let loss = (targets * log_softmax(model.forward(x), 1))
@@ -268,22 +287,50 @@ impl FineTune {
                 after: correct(&after, &self.own, &plain),
                 total: self.own.len(),
             },
+            holdout_turned_away: Score {
+                before: self.turned_away_before,
+                after: turned_away(&after, &self.replay.holdout, &plain),
+                total: self.replay.holdout.len(),
+            },
             weights,
         })
     }
 }
 
-/// How many of `digits` `model` reads right.
+/// How many of `digits` `model` reads right: the top of the ten digits' outputs, as the page
+/// reads a digit (whether it is turned away is [`turned_away`]'s).
 pub fn correct(model: &Mlp, digits: &[Digit], device: &Device) -> usize {
-    if digits.is_empty() {
+    let Some(logits) = logits(model, digits, device) else {
         return 0;
-    }
-    let pixels: Vec<f32> = digits.iter().flat_map(|d| d.pixels.map(unit)).collect();
-    let x = Tensor::<2>::from_data(TensorData::new(pixels, [digits.len(), INPUT_SIZE]), device);
-    let predicted = model.forward(x).argmax(1).into_data();
+    };
+    let width = logits.dims()[1].min(NUM_CLASSES);
+    let predicted = logits.narrow(1, 0, width).argmax(1).into_data();
     predicted
         .iter::<i64>()
         .zip(digits)
         .filter(|(p, d)| *p == i64::from(d.label))
         .count()
+}
+
+/// How many of `digits` a model with "not a digit" answers so above all else (its eleventh
+/// output the largest); 0 for a model of ten outputs.
+pub fn turned_away(model: &Mlp, digits: &[Digit], device: &Device) -> usize {
+    match logits(model, digits, device) {
+        Some(l) if l.dims()[1] > usize::from(NOT_A_DIGIT) => l
+            .argmax(1)
+            .into_data()
+            .iter::<i64>()
+            .filter(|&p| p == i64::from(NOT_A_DIGIT))
+            .count(),
+        _ => 0,
+    }
+}
+
+fn logits(model: &Mlp, digits: &[Digit], device: &Device) -> Option<Tensor<2>> {
+    if digits.is_empty() {
+        return None;
+    }
+    let pixels: Vec<f32> = digits.iter().flat_map(|d| d.pixels.map(unit)).collect();
+    let x = Tensor::<2>::from_data(TensorData::new(pixels, [digits.len(), INPUT_SIZE]), device);
+    Some(model.forward(x))
 }

@@ -3,6 +3,7 @@
 //! the pad's own (it draws before the module is up); a test checks that `www/pad.js` says the
 //! same.
 
+use crate::classifier::ANSWER_LEN;
 use crate::model::INPUT_SIZE;
 use crate::preprocess::SIDE;
 
@@ -13,9 +14,12 @@ pub const MAX_EXAMPLES: usize = 50;
 /// trainer's redrawn digits use it to look like the pad's).
 pub const BRUSH_SHARE: f32 = 0.055;
 
-/// The page's numbers as JSON: `{side, inputSize, maxExamples}`.
+/// The page's numbers as JSON: `{side, inputSize, answerLen, maxExamples}` (`answerLen`: the
+/// numbers `classify` gives per image).
 pub fn json() -> String {
-    format!(r#"{{"side":{SIDE},"inputSize":{INPUT_SIZE},"maxExamples":{MAX_EXAMPLES}}}"#)
+    format!(
+        r#"{{"side":{SIDE},"inputSize":{INPUT_SIZE},"answerLen":{ANSWER_LEN},"maxExamples":{MAX_EXAMPLES}}}"#
+    )
 }
 
 #[cfg(test)]
@@ -24,7 +28,10 @@ mod tests {
 
     #[test]
     fn json_names_every_number() {
-        assert_eq!(json(), r#"{"side":28,"inputSize":784,"maxExamples":50}"#);
+        assert_eq!(
+            json(),
+            r#"{"side":28,"inputSize":784,"answerLen":11,"maxExamples":50}"#
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The replay set: a few MNIST training digits that on-device learning mixes with a person's
-//! examples, so that learning their style does not unlearn everyone else's, and a held-out
-//! slice of MNIST's test split to show what a fine-tune cost. The trainer writes it
+//! examples, so that learning their style does not unlearn everyone else's (with drawings that
+//! are not digits, so that a model with "not a digit" keeps it), and a held-out slice of
+//! MNIST's test split to show what a fine-tune cost. The trainer writes it
 //! (`trainer replay`); the page's learning module embeds it.
 //!
 //! Format (all integers little-endian):
@@ -8,15 +9,15 @@
 //! | bytes | what |
 //! |---|---|
 //! | 4 | magic `DGRP` |
-//! | 4 | version, 1 |
+//! | 4 | version, 2 |
 //! | 4 | number of training digits, `t` |
 //! | 4 | number of held-out digits, `h` |
-//! | (t + h) x 785 | each digit: its label (0-9), then 784 pixels (0-255, row by row), the training digits first |
+//! | (t + h) x 785 | each image: its label (0-9, or 10 for a drawing that is not a digit, in the training part only), then 784 pixels (0-255, row by row), the training part first |
 
-use crate::model::{INPUT_SIZE, NUM_CLASSES};
+use crate::model::{INPUT_SIZE, NOT_A_DIGIT};
 
 const MAGIC: &[u8; 4] = b"DGRP";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER: usize = 16;
 const RECORD: usize = 1 + INPUT_SIZE;
 
@@ -61,7 +62,7 @@ impl std::fmt::Display for ReplayError {
             Self::Label { index, label } => {
                 write!(
                     f,
-                    "replay digit {index} has label {label}, not 0-9; {again}"
+                    "replay image {index} has label {label}, not 0-9 (or 10 among the training images); {again}"
                 )
             }
         }
@@ -97,7 +98,9 @@ impl ReplaySet {
             .enumerate()
             .map(|(index, r)| {
                 let label = r[0];
-                if usize::from(label) >= NUM_CLASSES {
+                // "Not a digit" is replayed, never measured on.
+                let most = if index < train { NOT_A_DIGIT } else { 9 };
+                if label > most {
                     return Err(ReplayError::Label { index, label });
                 }
                 let pixels = r[1..].try_into().expect("784 pixels");
@@ -155,9 +158,9 @@ mod tests {
             ReplaySet::parse(b"PK\x03\x04 a zip"),
             Err(ReplayError::NotReplay)
         );
-        let mut v2 = bytes.clone();
-        v2[4] = 2;
-        assert_eq!(ReplaySet::parse(&v2), Err(ReplayError::Version(2)));
+        let mut v1 = bytes.clone();
+        v1[4] = 1;
+        assert_eq!(ReplaySet::parse(&v1), Err(ReplayError::Version(1)));
         let cut = &bytes[..bytes.len() - 100];
         assert_eq!(
             ReplaySet::parse(cut),
@@ -173,6 +176,22 @@ mod tests {
             Err(ReplayError::Label {
                 index: 4,
                 label: 12
+            })
+        );
+        // "Not a digit" among the training images, and only there.
+        let mut negative = bytes.clone();
+        negative[HEADER + 4 * RECORD] = NOT_A_DIGIT;
+        assert_eq!(
+            ReplaySet::parse(&negative).unwrap().train[4].label,
+            NOT_A_DIGIT
+        );
+        let mut measured = bytes.clone();
+        measured[HEADER + 10 * RECORD] = NOT_A_DIGIT;
+        assert_eq!(
+            ReplaySet::parse(&measured),
+            Err(ReplayError::Label {
+                index: 10,
+                label: NOT_A_DIGIT
             })
         );
         // Counts that would overflow are a short file, not a panic.

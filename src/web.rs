@@ -97,17 +97,19 @@ impl Recognizer {
         self.preset.card.to_owned()
     }
 
-    /// Resolves to the ten class probabilities (a `Float32Array`) for a 28x28 image; for `n`
-    /// images one after the other (a number's digits), to `n * 10` of them, from one batched
-    /// forward pass.
+    /// Resolves to a 28x28 image's answer (a `Float32Array` of `limits().answerLen`): the ten
+    /// digits' probabilities, then the probability that it is not a digit at all (0 for a
+    /// model that cannot say so); for `n` images one after the other (a number's digits), to
+    /// `n` answers one after the other, from one batched forward pass.
     pub fn classify(&self, images: Vec<f32>) -> Promise {
         let classifier = Rc::clone(&self.classifier);
         future_to_promise(async move {
-            let probs = classifier
+            let answers = classifier
                 .probabilities(&images)
                 .await
                 .map_err(|e| JsValue::from(JsError::new(&e.to_string())))?;
-            Ok(Float32Array::from(probs.as_flattened()).into())
+            let rows: Vec<f32> = answers.iter().flat_map(|a| a.row()).collect();
+            Ok(Float32Array::from(rows.as_slice()).into())
         })
     }
 }

@@ -102,7 +102,8 @@ impl Tuned {
         self.0.refusal()
     }
 
-    /// `{holdout: {before, after, total}, own: {...}}` as JSON.
+    /// `{holdout: {before, after, total}, own: {...}, turnedAway: {...}}` as JSON (`turnedAway`:
+    /// MNIST's held-out digits answered "not a digit").
     #[wasm_bindgen(getter)]
     pub fn scores(&self) -> String {
         let score = |s: &crate::learn::Score| {
@@ -112,9 +113,10 @@ impl Tuned {
             )
         };
         format!(
-            r#"{{"holdout":{},"own":{}}}"#,
+            r#"{{"holdout":{},"own":{},"turnedAway":{}}}"#,
             score(&self.0.holdout),
-            score(&self.0.own)
+            score(&self.0.own),
+            score(&self.0.holdout_turned_away)
         )
     }
 }

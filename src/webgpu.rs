@@ -65,7 +65,8 @@ pub(crate) async fn classifier(
             .await
             .map_err(WebGpuError::WarmUp)?;
         for (w, g) in want.iter().zip(&got) {
-            let diff = crate::classifier::answers_differ_by(w, g).map_err(WebGpuError::WarmUp)?;
+            let diff = crate::classifier::answers_differ_by(&w.row(), &g.row())
+                .map_err(WebGpuError::WarmUp)?;
             if diff > TOLERANCE {
                 return Err(WebGpuError::Differs {
                     by: diff,

@@ -125,6 +125,14 @@ mod learning {
             outcome.holdout
         );
         assert_eq!(outcome.holdout.total, 500);
+        // The web model's "not a digit" output: MNIST digits are not turned away for it.
+        assert_eq!(outcome.holdout_turned_away.total, 500);
+        assert!(
+            -outcome.holdout_turned_away.drop_points() <= 1.0,
+            "{:?}",
+            outcome.holdout_turned_away
+        );
+        assert_eq!(outcome.refusal(), None);
     }
 
     #[test]
@@ -200,6 +208,6 @@ mod learning {
         )
         .unwrap();
         assert!(matches!(err, LearnError::Weights(_)), "{err:?}");
-        assert!(err.to_string().contains("784-256-128-10"), "{err}");
+        assert!(err.to_string().contains("784-320-160-11"), "{err}");
     }
 }

@@ -3,6 +3,7 @@
 //! adapter.
 #![cfg(target_arch = "wasm32")]
 
+use digits::classifier::ANSWER_LEN;
 use digits::web::{Backend, Recognizer, models, preprocess, preprocess_number};
 use js_sys::{Float32Array, JSON};
 use wasm_bindgen::JsValue;
@@ -46,7 +47,8 @@ fn seventy() -> (Vec<f32>, Vec<u32>) {
     (xy, ends)
 }
 
-/// Each digit's probabilities for a number, from one batched classification.
+/// Each digit's answer for a number (`ANSWER_LEN` numbers each), from one batched
+/// classification.
 async fn number_probabilities(rec: &Recognizer, xy: Vec<f32>, ends: Vec<u32>) -> Vec<f32> {
     let images = preprocess_number(xy, ends, 16.0).unwrap().expect("ink");
     let value = JsFuture::from(rec.classify(images)).await.unwrap();
@@ -98,11 +100,34 @@ async fn cpu_recognizes_drawn_digits() {
     assert_eq!(rec.backend(), Backend::Cpu);
     let (xy, ends) = seven();
     let p = probabilities(&rec, xy, ends).await;
-    assert_eq!(p.len(), 10);
-    assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    assert_eq!(p.len(), ANSWER_LEN);
+    assert!((p[..10].iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    // The article's model has no "not a digit" output: it never says so.
+    assert_eq!(p[10], 0.0);
     assert_eq!(argmax(&p), 7);
     let (xy, ends) = zero();
     assert_eq!(argmax(&probabilities(&rec, xy, ends).await), 0);
+}
+
+#[wasm_bindgen_test]
+async fn the_web_model_says_how_likely_a_drawing_is_not_a_digit() {
+    let rec = Recognizer::create("web".into(), Backend::Cpu, None)
+        .await
+        .unwrap();
+    let (xy, ends) = seven();
+    let seven = probabilities(&rec, xy, ends).await;
+    assert_eq!(argmax(&seven[..10]), 7);
+    assert!(seven[10] < 0.1, "{seven:?}");
+    // Hatching: five parallel diagonal strokes, nothing like a digit.
+    let mut xy = Vec::new();
+    let mut ends = Vec::new();
+    for k in 0..5 {
+        let x = 40.0 + 45.0 * k as f32;
+        xy.extend_from_slice(&[x, 250.0, x + 60.0, 30.0]);
+        ends.push(2 * (k + 1));
+    }
+    let hatching = probabilities(&rec, xy, ends).await;
+    assert!(hatching[10] > 0.9, "{hatching:?}");
 }
 
 #[wasm_bindgen_test]
@@ -116,14 +141,14 @@ async fn a_number_is_read_in_one_batch_digit_by_digit() {
         .unwrap();
     assert_eq!(images.len(), 2 * 784);
     let batch = number_probabilities(&rec, xy, ends).await;
-    assert_eq!(batch.len(), 20);
+    assert_eq!(batch.len(), 2 * ANSWER_LEN);
     let (xy, ends) = seven();
     let alone = probabilities(&rec, xy.clone(), ends.clone()).await;
-    for (b, a) in batch[..10].iter().zip(&alone) {
+    for (b, a) in batch[..ANSWER_LEN].iter().zip(&alone) {
         assert!((b - a).abs() < 1e-6, "{batch:?} against {alone:?}");
     }
     assert_eq!(argmax(&batch[..10]), 7);
-    assert_eq!(argmax(&batch[10..]), 0);
+    assert_eq!(argmax(&batch[ANSWER_LEN..ANSWER_LEN + 10]), 0);
     // One digit: exactly the single-digit path.
     assert_eq!(
         preprocess_number(xy.clone(), ends.clone(), 16.0).unwrap(),

@@ -37,8 +37,8 @@ fn worst_difference(config: &MlpConfig, a: &[u8], b: &[u8]) -> f32 {
     };
     let (a, b) = (probs(a), probs(b));
     a.iter()
-        .flatten()
-        .zip(b.iter().flatten())
+        .flat_map(|x| x.row())
+        .zip(b.iter().flat_map(|y| y.row()))
         .map(|(x, y)| (x - y).abs())
         .fold(0.0f32, f32::max)
 }

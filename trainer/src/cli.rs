@@ -93,7 +93,7 @@ pub fn preset_parser() -> PossibleValuesParser {
     )
 }
 
-/// A flag's help, with its value under each preset: "... [seed: 100,100; web: 256,128]".
+/// A flag's help, with its value under each preset: "... [seed: 100,100; web: 320,160]".
 pub fn per_preset(what: &str, value: impl Fn(&Hyper) -> String) -> String {
     let values: Vec<String> = ARCHITECTURES
         .iter()
@@ -229,6 +229,9 @@ pub struct ReplayArgs {
     /// Test-split digits per class, to measure a fine-tune on.
     #[arg(long, default_value_t = 50)]
     pub holdout_per_class: usize,
+    /// Drawings that are not digits, replayed so that a model with "not a digit" keeps it.
+    #[arg(long, default_value_t = 200)]
+    pub negatives: usize,
     /// Destination [default: the workspace's model/replay.bin].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -284,7 +287,7 @@ impl TrainArgs {
         if let Some(share) = self.negatives {
             hyper.negatives = share;
             hyper.outputs = match share > 0.0 {
-                true => crate::rejection::OUTPUTS,
+                true => digits::model::WITH_NOT_A_DIGIT,
                 false => digits::model::NUM_CLASSES,
             };
         }

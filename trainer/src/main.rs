@@ -107,7 +107,7 @@ fn cmd_predict(args: &PredictArgs) -> anyhow::Result<()> {
     let input = one.clone().prepared(stored.card.normalized_input());
     let pixels = digits::pixels::image_unit(input.images.image(0));
     let probs = classifier.probabilities_blocking(&pixels)?;
-    let (pred, p) = digits::classifier::top(&probs[0]);
+    let (pred, p) = digits::classifier::top(&probs[0].digits);
     let mut out = std::io::stdout().lock();
     writeln!(out, "test image #{index} (MNIST image #{image_index}):")?;
     writeln!(out, "{}", terminal::render(&one.images.pixels, 28))?;
@@ -117,6 +117,9 @@ fn cmd_predict(args: &PredictArgs) -> anyhow::Result<()> {
         p * 100.0,
         one.labels[0]
     )?;
+    if classifier.outputs() == digits::model::WITH_NOT_A_DIGIT {
+        writeln!(out, "not a digit: {:.1}%", probs[0].not_a_digit * 100.0)?;
+    }
     Ok(())
 }
 
@@ -150,17 +153,16 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
     }
     let (all, split, _) = load_split(args.data.dir())?;
     let test = all.select(&split.test);
-    report::print(&report::measure(
-        &model,
-        &test,
-        card.normalized_input(),
-        None,
-        &device,
-    )?);
+    let measured = report::measure(&model, &test, card.normalized_input(), None, &device)?;
+    report::print(&measured);
     report::print_validation_styles(&trainer::validation::evaluate(&model, &device));
     let numbers = trainer::numbers::numbers(&test, &trainer::styles::drawings());
+    let not_digit_above = measured.rejection.as_ref().map(|r| r.threshold);
     report::print_numbers(&trainer::numbers::evaluate_numbers(
-        &model, &numbers, &device,
+        &model,
+        &numbers,
+        not_digit_above,
+        &device,
     ));
     println!(
         "model card: test {}/{}, drawn {:?}, held-out styles {:?}",
@@ -218,7 +220,7 @@ fn cmd_replay(args: &ReplayArgs) -> anyhow::Result<()> {
     let (per_class, holdout_per_class) = (args.per_class, args.holdout_per_class);
     anyhow::ensure!(per_class > 0, "--per-class must be at least 1");
     let (all, split, _) = load_split(args.data.dir())?;
-    let set = trainer::replay::build(&all, &split, per_class, holdout_per_class);
+    let set = trainer::replay::build(&all, &split, per_class, holdout_per_class, args.negatives)?;
     let out = args
         .out
         .clone()
@@ -226,9 +228,10 @@ fn cmd_replay(args: &ReplayArgs) -> anyhow::Result<()> {
     let bytes = set.to_bytes();
     write_atomic(&out, &bytes)?;
     eprintln!(
-        "wrote {} ({} training and {} held-out digits, {} bytes)",
+        "wrote {} ({} training digits, {} drawings that are not, {} held-out digits, {} bytes)",
         out.display(),
-        set.train.len(),
+        set.train.len() - args.negatives,
+        args.negatives,
         set.holdout.len(),
         bytes.len()
     );

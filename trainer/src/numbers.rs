@@ -45,10 +45,12 @@ pub struct Number {
 pub struct LengthScore {
     pub length: usize,
     pub total: usize,
-    /// Read exactly: every digit found and right.
+    /// Read exactly: every digit found and right, and none answered "not a digit".
     pub exact: usize,
     /// Split into more or fewer parts than it has digits.
     pub missplit: usize,
+    /// Split right, with a digit the page would show as "not a digit".
+    pub turned_away: usize,
 }
 
 /// [`PER_LENGTH`] numbers of each of [`LENGTHS`], made from `test` (MNIST test-split digits,
@@ -128,8 +130,9 @@ pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
     out
 }
 
-/// Reads every number as the page does and scores each length.
-pub fn evaluate_numbers(model: &Mlp, numbers: &[Number], device: &Device) -> Vec<LengthScore> {
+/// Every number split as the page splits it: each part's 28x28 image, one after the other, and
+/// how many parts each number gave.
+fn split(numbers: &[Number]) -> (Dataset, Vec<usize>) {
     let mut pixels = Vec::new();
     let mut parts = Vec::with_capacity(numbers.len());
     for n in numbers {
@@ -138,18 +141,39 @@ pub fn evaluate_numbers(model: &Mlp, numbers: &[Number], device: &Device) -> Vec
         pixels.extend(images.iter().flatten().map(|&v| byte(v)));
     }
     let found = pixels.len() / INPUT_SIZE;
-    let read = evaluate(model, &Dataset::from_pixels(pixels, vec![0; found]), device).predictions;
+    (Dataset::from_pixels(pixels, vec![0; found]), parts)
+}
+
+/// Reads every number as the page does and scores each length; with `not_digit_above` (the
+/// card's threshold, of a model with an eleventh output), a digit above it is turned away as
+/// the page would show it.
+pub fn evaluate_numbers(
+    model: &Mlp,
+    numbers: &[Number],
+    not_digit_above: Option<f32>,
+    device: &Device,
+) -> Vec<LengthScore> {
+    let (parts_set, parts) = split(numbers);
+    let found = parts_set.len();
+    let read = evaluate(model, &parts_set, device).predictions;
+    let turned: Vec<bool> = match not_digit_above {
+        Some(t) => crate::rejection::not_digit_probabilities(model, &parts_set, device)
+            .map_or(vec![false; found], |p| p.iter().map(|&p| p > t).collect()),
+        None => vec![false; found],
+    };
     let mut scores: Vec<LengthScore> = LENGTHS
         .map(|length| LengthScore {
             length,
             total: 0,
             exact: 0,
             missplit: 0,
+            turned_away: 0,
         })
         .collect();
     let mut at = 0;
     for (n, &count) in numbers.iter().zip(&parts) {
         let answer = &read[at..at + count];
+        let any_turned = turned[at..at + count].iter().any(|&t| t);
         at += count;
         let Some(score) = scores.iter_mut().find(|s| s.length == n.digits.len()) else {
             continue;
@@ -157,6 +181,8 @@ pub fn evaluate_numbers(model: &Mlp, numbers: &[Number], device: &Device) -> Vec
         score.total += 1;
         if count != n.digits.len() {
             score.missplit += 1;
+        } else if any_turned {
+            score.turned_away += 1;
         } else if answer == n.digits.as_slice() {
             score.exact += 1;
         }

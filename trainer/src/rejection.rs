@@ -18,7 +18,7 @@ use crate::negatives::Kind;
 pub const MAX_DIGITS_TURNED_AWAY: f64 = 0.01;
 
 /// Outputs of a network with the eleventh, "not a digit", output.
-pub const OUTPUTS: usize = NOT_A_DIGIT as usize + 1;
+pub const OUTPUTS: usize = digits::model::WITH_NOT_A_DIGIT;
 
 /// One negative kind's share caught at the chosen threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,10 @@
 //! The page's replay set (`digits::replay`) from MNIST: the first few digits of each class in
 //! the article's training split, to replay while learning a person's style, and in its test
 //! split, to measure what that learning costs. Both as the page's normalisation leaves them.
+//! Beside the training digits, drawings of the trained negative kinds (`negatives`), so that a
+//! model with "not a digit" keeps it while it learns.
 
-use digits::model::NUM_CLASSES;
+use digits::model::{INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES};
 use digits::pixels::normalize_bytes;
 use digits::replay::{Digit, ReplaySet};
 
@@ -12,18 +14,31 @@ use crate::split::Split;
 /// Where the page's build finds the replay set, relative to the workspace root.
 pub const REPLAY_FILE: &str = "model/replay.bin";
 
+/// Seeds the replayed negatives: other drawings than the training and measuring sets'.
+pub const NEGATIVES_SEED: u32 = 4_711;
+
 /// `per_class` training digits and `holdout_per_class` test digits of each class, in split
-/// order, classes interleaved (0, 1, ..., 9, 0, 1, ...).
+/// order, classes interleaved (0, 1, ..., 9, 0, 1, ...); then `negatives` drawings of the
+/// trained kinds among the training part, labelled "not a digit".
 pub fn build(
     all: &Dataset,
     split: &Split,
     per_class: usize,
     holdout_per_class: usize,
-) -> ReplaySet {
-    ReplaySet {
-        train: balanced(all, &split.train, per_class),
-        holdout: balanced(all, &split.test, holdout_per_class),
+    negatives: usize,
+) -> anyhow::Result<ReplaySet> {
+    let mut train = balanced(all, &split.train, per_class);
+    if negatives > 0 {
+        let drawn = crate::gate::trained_negatives(negatives, NEGATIVES_SEED, None)?;
+        train.extend(drawn.images.pixels.chunks_exact(INPUT_SIZE).map(|p| Digit {
+            label: NOT_A_DIGIT,
+            pixels: p.try_into().expect("28x28"),
+        }));
     }
+    Ok(ReplaySet {
+        train,
+        holdout: balanced(all, &split.test, holdout_per_class),
+    })
 }
 
 fn balanced(all: &Dataset, order: &[u32], per_class: usize) -> Vec<Digit> {

@@ -198,12 +198,13 @@ pub fn print_numbers(scores: &[crate::numbers::LengthScore]) {
     println!("whole numbers read exactly (held-out digits, split and read as the page does):");
     for s in scores {
         println!(
-            "  {} digits: {}/{} = {:.1}%  (split wrong: {})",
+            "  {} digits: {}/{} = {:.1}%  (split wrong: {}, a digit answered \"not a digit\": {})",
             s.length,
             s.exact,
             s.total,
             s.exact as f64 * 100.0 / s.total.max(1) as f64,
-            s.missplit
+            s.missplit,
+            s.turned_away
         );
     }
 }

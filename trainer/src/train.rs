@@ -87,8 +87,8 @@ impl Hyper {
             augment: recipe.augment,
             normalize: arch.normalized_input,
             coarse_rate: recipe.coarse_rate,
-            outputs: digits::model::NUM_CLASSES,
-            negatives: 0.0,
+            outputs: arch.outputs(),
+            negatives: recipe.negatives,
         })
     }
 

@@ -198,12 +198,15 @@ fn full_mnist_has_the_published_label_histograms() {
 #[ignore = "needs the full MNIST in $MNIST_DIR or data/mnist"]
 fn committed_replay_set_reproduces_in_full() {
     let all = trainer::mnist::load_all(&common::full_data()).unwrap();
-    let set = trainer::replay::build(&all, &trainer::split::article_split(), 100, 50);
+    let set = trainer::replay::build(&all, &trainer::split::article_split(), 100, 50, 200).unwrap();
     let committed = std::fs::read(common::repo_root().join(trainer::replay::REPLAY_FILE)).unwrap();
     assert_eq!(digits::replay::ReplaySet::parse(&committed).unwrap(), set);
     assert_eq!(set.to_bytes(), committed);
-    // Balanced: every class equally often in both parts.
-    for part in [&set.train, &set.holdout] {
+    // Balanced: every class equally often in both parts; 200 drawings that are not digits.
+    let (digits, negatives): (Vec<_>, Vec<_>) =
+        set.train.iter().cloned().partition(|d| d.label < 10);
+    assert_eq!(negatives.len(), 200);
+    for part in [&digits, &set.holdout] {
         let mut counts = [0usize; 10];
         part.iter().for_each(|d| counts[usize::from(d.label)] += 1);
         assert!(counts.iter().all(|&c| c == part.len() / 10), "{counts:?}");

@@ -45,7 +45,7 @@ fn the_e2e_number_reads_472_with_its_two_stroke_4_whole() {
         let probs = classifier
             .probabilities_blocking(images.as_flattened())
             .unwrap();
-        let read: String = probs.iter().map(|p| top(p).0.to_string()).collect();
+        let read: String = probs.iter().map(|p| top(&p.digits).0.to_string()).collect();
         assert_eq!(read, drawn.value, "{preset}: {probs:?}");
     }
 }
@@ -63,13 +63,19 @@ fn numbers_of_fixture_digits_are_split_right_and_mostly_read() {
     {
         assert_eq!(n.digits.len(), length);
     }
-    let scores = evaluate_numbers(&model, &set, &cpu());
+    // Read as the page reads them: a digit above the card's "not a digit" threshold is lost.
+    let not_digit_above = stored.card.not_a_digit.as_ref().map(|r| r.threshold);
+    assert!(
+        not_digit_above.is_some(),
+        "the web model answers \"not a digit\""
+    );
+    let scores = evaluate_numbers(&model, &set, not_digit_above, &cpu());
     for s in &scores {
         assert_eq!(s.total, PER_LENGTH);
         // A wrong split loses the whole number: at most 2% of them.
         assert!(s.missplit * 50 <= s.total, "{s:?}");
-        // Each digit is read about as well as alone (97% of the drawn test digits): a number
-        // of L digits about 0.97^L of the time, less a margin.
+        // Each digit is read about as well as alone (97% of the drawn test digits, about 1%
+        // turned away): a number of L digits about 0.96^L of the time, less a margin.
         let floor = 0.96f64.powi(s.length as i32) - 0.03;
         assert!(
             s.exact as f64 / s.total as f64 >= floor,

@@ -235,8 +235,8 @@ fn the_pages_classifier_agrees_with_the_trainers_evaluation() {
     let probs = classifier.probabilities_blocking(&pixels).unwrap();
     assert_eq!(probs.len(), 1000);
     for (i, p) in probs.iter().enumerate() {
-        assert_eq!(top(p).0 as u8, eval.predictions[i], "image {i}");
-        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        assert_eq!(top(&p.digits).0 as u8, eval.predictions[i], "image {i}");
+        assert!((p.digits.iter().sum::<f32>() - 1.0).abs() < 1e-4);
     }
 }
 
