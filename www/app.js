@@ -28,6 +28,9 @@ let learning = null; // { personal, LEARN_FILES, MIN_EXAMPLES }
 /** Resolves to `learning` once it is loaded (null if it cannot be). */
 let learningReady = null;
 const personalWeights = (model) => learning?.personal.weights(model) ?? null;
+/** The numbers the page shares with the wasm (`limits()`), once it is up. */
+let pageLimits = null;
+const limits = () => (pageLimits ??= JSON.parse(engine.mod.limits()));
 
 const pad = new Pad($('pad'), () => {
   view.forget();
@@ -54,11 +57,11 @@ async function predict() {
       view.empty();
       return;
     }
-    const probs = await engine.classify(images);
+    const answers = await engine.classify(images);
     const ms = performance.now() - t0;
-    const n = probs.length / 10;
+    const n = images.length / limits().inputSize;
     if (pad.isEmpty) view.empty(); // cleared while it ran
-    else view.show(split(probs, n), split(images, n), ms);
+    else view.show(split(answers, n), split(images, n), ms);
   } catch (e) {
     showError(`Prediction failed: ${message(e)}`);
   } finally {
@@ -67,7 +70,7 @@ async function predict() {
   }
 }
 
-/** `all` cut into `n` equal parts (per digit: ten probabilities, or one image). */
+/** `all` cut into `n` equal parts (per digit: its answer, or its image). */
 function split(all, n) {
   return Array.from({ length: n }, (_, k) => all.subarray((k * all.length) / n, ((k + 1) * all.length) / n));
 }
@@ -120,6 +123,8 @@ function showStatus() {
   $('reason').textContent = rec.backend === Backend.Cpu ? `(${why || 'no WebGPU'})` : '';
   const card = JSON.parse(rec.card);
   view.setUnsureBelow(typeof card.unsure_below === 'number' ? card.unsure_below : 0);
+  const rejection = card.not_a_digit;
+  view.setNotDigitAbove(typeof rejection?.threshold === 'number' ? rejection.threshold : null);
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
   // Not toLocaleString: its first call loads the locale data, which delays start-up.
   const thousands = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
@@ -128,6 +133,12 @@ function showStatus() {
   if (typeof card.drawn_accuracy === 'number') parts.push(`${pct(card.drawn_accuracy)} of the same digits redrawn as pen strokes`);
   if (card.writers_total) parts.push(`${pct(card.writers_correct / card.writers_total)} of ${thousands(card.writers_total)} digits by writers outside MNIST`);
   if (card.style_total) parts.push(`${pct(card.style_correct / card.style_total)} of our own generated styles`);
+  if (rejection) {
+    parts.push(`"Not a digit" for ${pct(rejection.held_out_caught)} of drawings of kinds it never trained on,` +
+      ` and for ${pct(rejection.drawn_turned_away)} of the redrawn digits`);
+  } else {
+    parts.push('it does not answer "Not a digit" (the article\'s recipe, kept exact)');
+  }
   const acc = parts.join('; ');
   $('accuracy').textContent = acc;
   $('model').value = rec.model;
@@ -230,7 +241,7 @@ async function startLearning() {
     const mod = await import('./personal.js');
     const personal = new mod.Personal(personalChanged, {
       cardOf: (model) => cards.get(model) ?? '',
-      limits: JSON.parse(engine.mod.limits()),
+      limits: limits(),
       toBytes: (image) => engine.mod.imageBytes(image),
       learnTimeoutMs: testTimeout,
     });

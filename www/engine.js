@@ -118,7 +118,7 @@ export class Engine {
     await this.sync(); // the model or its weights may have changed while WebGPU loaded
   }
 
-  /** Ten probabilities for a 28x28 image. A failure on WebGPU (lost device, driver error, a
+  /** The answer for each 28x28 image (the wasm's `classify`). A failure on WebGPU (lost device, driver error, a
    * hung worker) moves the page to the CPU, which then answers. */
   async classify(image) {
     const rec = this.rec;
@@ -295,7 +295,8 @@ class WorkerRecognizer {
     return WorkerRecognizer.load(this.worker, model, weights);
   }
 
-  /** Resolves to the ten class probabilities (a Float32Array) for a 28x28 image. */
+  /** Resolves to the answers (a Float32Array, as the wasm `Recognizer.classify` gives them)
+   * for one or more 28x28 images. */
   classify(image) {
     return this.worker.call('classify', { image });
   }

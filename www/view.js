@@ -1,5 +1,5 @@
-// Showing a prediction: the answer (a digit, or a whole number whose digits can be selected),
-// ten probability bars and the 28x28 inputs. Each bar's digit is also the button that teaches
+// Showing a prediction: the answer (a digit, a whole number whose digits can be selected, or
+// "Not a digit"), ten probability bars and the 28x28 inputs. Each bar's digit is also the button that teaches
 // the page that the drawing (or the selected digit of a number) was that digit.
 
 export class View {
@@ -13,6 +13,10 @@ export class View {
     /** Below this top probability the answer reads "4 or 9?": the model card's
      * `unsure_below`, chosen by the trainer (`trainer/src/unsure.rs`). */
     this.unsureBelow = 0;
+    /** Above this probability of "not a digit" a drawing is answered so: the model card's
+     * `not_a_digit.threshold` (`trainer/src/rejection.rs`); null for a model without that
+     * output, which never answers so. */
+    this.notDigitAbove = null;
     /** The latest few latencies: one reading can be 0 or a whole ms where the clock is coarse
      * (Firefox rounds performance.now() to 1 ms), their mean is closer to the truth. */
     this.recent = [];
@@ -80,12 +84,22 @@ export class View {
     this.prediction.dataset.unsureBelow = String(p);
   }
 
+  /** The model's threshold for "Not a digit" (null: it cannot say so); also on the answer as
+   * data-not-digit-above. */
+  setNotDigitAbove(p) {
+    this.notDigitAbove = p;
+    if (p === null) delete this.prediction.dataset.notDigitAbove;
+    else this.prediction.dataset.notDigitAbove = String(p);
+  }
+
   /**
-   * A drawing's answer: each digit's ten probabilities (`rows`) and 28x28 input (`images`),
+   * A drawing's answer: each digit's answer (`rows`: ten probabilities, then the probability
+   * that it is not a digit at all) and 28x28 input (`images`),
    * left to right, with the time it took. One digit shows as it always has; several show as the
    * number ("472", `data-value`), each digit a button (`digit-K`) that selects it: the bars then
    * show its probabilities and the teach buttons teach its drawing. An unsure digit shows its
-   * two candidates in place, as "[7|1]".
+   * two candidates in place, as "[7|1]". A drawing that is not a digit reads "Not a digit"
+   * (`data-not-digit`), its bars faded; in a number, such a part shows as a cross.
    * @param {Float32Array[]} rows @param {Float32Array[]} images @param {number} ms
    */
   show(rows, images, ms) {
@@ -146,32 +160,41 @@ export class View {
     });
     this.prediction.textContent = '';
     delete this.prediction.dataset.value;
-    this.prediction.classList.remove('unsure', 'number');
+    delete this.prediction.dataset.notDigit;
+    this.prediction.classList.remove('unsure', 'number', 'not-digit');
+    this.bars[0].li.parentElement.classList.remove('faded');
     this.answerLabel.textContent = "It's a";
     this.#drawPreview([]);
   }
 
-  /** The top digit, the runner-up and whether the model is unsure between them. */
+  /** The top digit, the runner-up, whether the model is unsure between them, and whether it
+   * says the drawing is not a digit at all. */
   #read(probs) {
     let top = 0;
     for (let d = 1; d < 10; d++) if (probs[d] > probs[top]) top = d;
     let second = top === 0 ? 1 : 0;
     for (let d = 0; d < 10; d++) if (d !== top && probs[d] > probs[second]) second = d;
-    return { top, second, p: probs[top], unsure: probs[top] < this.unsureBelow };
+    const notDigit = this.notDigitAbove !== null && probs[10] > this.notDigitAbove;
+    return { top, second, p: probs[top], unsure: !notDigit && probs[top] < this.unsureBelow, notDigit };
   }
 
   #showAnswer() {
     const reads = this.rows.map((p) => this.#read(p));
     const out = this.prediction;
     out.dataset.value = reads.map((r) => r.top).join('');
-    out.classList.toggle('number', reads.length > 1);
-    const label = reads.length > 1 ? "It's" : "It's a";
+    // Not a digit when no part of the drawing is one; a number may have a part that is not.
+    const notDigit = reads.every((r) => r.notDigit);
+    if (notDigit) out.dataset.notDigit = 'true';
+    else delete out.dataset.notDigit;
+    out.classList.toggle('not-digit', notDigit);
+    out.classList.toggle('number', reads.length > 1 && !notDigit);
+    const label = notDigit ? '' : reads.length > 1 ? "It's" : "It's a";
     if (this.answerLabel.textContent !== label) this.answerLabel.textContent = label;
-    if (reads.length === 1) {
+    if (reads.length === 1 || notDigit) {
       const { top, second, unsure } = reads[0];
-      const text = unsure ? `${top} or ${second}?` : String(top);
+      const text = notDigit ? 'Not a digit' : unsure ? `${top} or ${second}?` : String(top);
       if (out.textContent !== text || out.children.length) out.textContent = text;
-      out.classList.toggle('unsure', unsure);
+      out.classList.toggle('unsure', unsure && !notDigit);
       return;
     }
     out.classList.remove('unsure');
@@ -185,11 +208,15 @@ export class View {
         return b;
       }));
     }
-    reads.forEach(({ top, second, p, unsure }, k) => {
+    reads.forEach(({ top, second, p, unsure, notDigit: not }, k) => {
       const b = out.children[k];
-      b.textContent = String(top);
+      const text = not ? '\u2715' : String(top);
+      if (b.textContent !== text) b.textContent = text;
       b.dataset.digit = String(top);
       b.dataset.p = String(p);
+      if (not) b.dataset.notDigit = 'true';
+      else delete b.dataset.notDigit;
+      b.classList.toggle('not-digit', not);
       b.classList.toggle('unsure', unsure);
       if (unsure) b.dataset.alt = String(second);
       else delete b.dataset.alt;
@@ -198,13 +225,16 @@ export class View {
       else b.dataset.taught = String(taught);
       b.setAttribute('aria-pressed', String(k === this.selected));
       const pct = `${Math.round(p * 100)}%`;
-      b.setAttribute('aria-label', `Digit ${k + 1} of ${reads.length}: ${unsure ? `${top} or ${second}` : top}, ${pct}` +
+      const what = not ? 'not a digit' : `${unsure ? `${top} or ${second}` : top}, ${pct}`;
+      b.setAttribute('aria-label', `Digit ${k + 1} of ${reads.length}: ${what}` +
         (taught === undefined ? '' : `, taught as ${taught}`));
     });
   }
 
   #showBars(probs) {
-    const { top } = this.#read(probs);
+    const { top, notDigit } = this.#read(probs);
+    // What the network thought of a drawing it calls no digit: shown, but faded.
+    this.bars[0].li.parentElement.classList.toggle('faded', notDigit);
     this.bars.forEach((b, d) => {
       const p = probs[d];
       b.li.dataset.p = String(p);

@@ -370,6 +370,10 @@ export async function readState(page) {
     return {
       prediction: q('prediction')?.textContent ?? null,
       unsureBelow: Number(q('prediction')?.dataset.unsureBelow ?? NaN),
+      notDigit: q('prediction')?.dataset.notDigit === 'true',
+      /** The model's threshold for "Not a digit"; null for a model that never says so. */
+      notDigitAbove: q('prediction')?.dataset.notDigitAbove === undefined ? null : Number(q('prediction').dataset.notDigitAbove),
+      faded: document.getElementById('bars')?.classList.contains('faded') ?? false,
       probs,
       latency: q('latency-ms')?.textContent ?? null,
       backend: q('backend')?.textContent ?? null,
@@ -398,6 +402,15 @@ export function assertPrediction(state, label = '') {
   }
   const sum = state.probs.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(sum - 1) <= 1e-3, `probabilities sum to ${sum}${where}: ${fmt(state.probs)}`);
+  assert.match(state.latency, /^\d+(\.\d+)?$/, `latency text${where}`);
+  assert.ok(Number(state.latency) > 0, `latency must be positive${where}, got "${state.latency}"`);
+  // A drawing the model calls no digit says so, its bars (what the network thought) faded.
+  assert.equal(state.faded, state.notDigit, `the bars are faded exactly when the answer is "Not a digit"${where}`);
+  if (state.notDigit) {
+    assert.ok(state.notDigitAbove !== null, `only a model with a threshold says "Not a digit"${where}`);
+    assert.equal(state.prediction, 'Not a digit', `the text of a drawing that is no digit${where}`);
+    return;
+  }
   // The answer starts with the argmax of the bars; below the model's threshold it names the
   // runner-up too ("4 or 9?").
   const top = argmax(state.probs);
@@ -406,8 +419,6 @@ export function assertPrediction(state, label = '') {
   const want = state.probs[top] < state.unsureBelow ? `${top} or ${second}?` : String(top);
   assert.equal(state.prediction, want,
     `prediction text for a top probability of ${state.probs[top]} (unsure below ${state.unsureBelow})${where}: ${fmt(state.probs)}`);
-  assert.match(state.latency, /^\d+(\.\d+)?$/, `latency text${where}`);
-  assert.ok(Number(state.latency) > 0, `latency must be positive${where}, got "${state.latency}"`);
 }
 
 /** The empty state: no prediction, all bars at 0. */
@@ -608,8 +619,17 @@ export async function writeNumber(page, { check = assertPrediction, shot } = {})
   assert.equal(await page.$eval('[data-testid="input-preview"]', (c) => c.width), 28);
 }
 
-/** An X: no digit, so the shipped models are unsure of it (top probability about 0.2-0.5). */
-export const AMBIGUOUS_X = [[[0.2, 0.2], [0.8, 0.8]], [[0.8, 0.2], [0.2, 0.8]]];
+/** A digit between a 5 and a 6 (a 6 whose loop starts high on the left): the default model
+ * is unsure of it (top probability about 0.45) and takes it for a digit. */
+export const UNSURE_FIVE = [[[0.65, 0.15], [0.35, 0.15], [0.32, 0.55], [0.35, 0.85], [0.65, 0.85], [0.65, 0.55], [0.32, 0.55]]];
+
+/** Drawings that are no digit ("Not a digit" on the default model): a letter W, and a
+ * 2,000-point scribble of looping curves. */
+export const LETTER_W = [[[0.1, 0.2], [0.3, 0.8], [0.5, 0.35], [0.7, 0.8], [0.9, 0.2]]];
+export const SCRIBBLE = [Array.from({ length: 2000 }, (_, t) => [
+  0.5 + 0.3 * Math.sin(t * 0.0731) + 0.1 * Math.sin(t * 0.17),
+  0.5 + 0.3 * Math.sin(t * 0.051) + 0.1 * Math.cos(t * 0.13),
+])];
 
 /** A short stroke that changes the drawing (used to test undo). */
 export const EXTRA_STROKE = [[0.1, 0.6], [0.9, 0.6]];

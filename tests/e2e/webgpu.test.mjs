@@ -102,6 +102,11 @@ describe('Chromium with WebGPU', () => {
           assert.equal(a.prediction, String(digit), `the ${digit} recipe`);
           await Promise.all([gpu, cpu].map((p) => h.actAndSettle(p.page, () => p.page.keyboard.press('Escape'))));
         }
+        // "Not a digit" comes from the same eleventh output on both.
+        const [a, b] = await Promise.all([gpu, cpu].map((p) => h.drawAndSettle(p.page, h.LETTER_W)));
+        h.assertPrediction(a, 'a W on WebGPU');
+        assert.deepEqual([a.notDigit, b.notDigit], [true, true], 'a W is no digit on either backend');
+        h.assertClose(a.probs, b.probs, 1e-4, 'WebGPU vs CPU probabilities for the W');
       }));
   });
   test('a whole number on WebGPU: 472 read digit by digit, its middle digit taught, then a single 7 as before', () =>
