@@ -3,7 +3,8 @@
 //! set's drawings of that style (`styles`: another generator, other proportions and hands).
 
 use burn::prelude::*;
-use digits::learn::{FineTune, TuneConfig, correct};
+use digits::learn::{FineTune, Outcome, TuneConfig, correct};
+use digits::model::MlpConfig;
 use digits::replay::{Digit, ReplaySet};
 use digits::{model::Architecture, weights};
 use trainer::mnist::Dataset;
@@ -24,26 +25,46 @@ fn style_index(names: impl Iterator<Item = &'static str>, name: &str) -> usize {
         .expect("a style of that name")
 }
 
-#[test]
-#[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
-fn five_validation_drawings_teach_the_held_out_style() {
-    let cpu = Device::ndarray();
-    let root = trainer::workspace_root().join("model");
-    let replay = ReplaySet::parse(&std::fs::read(root.join("replay.bin")).unwrap()).unwrap();
-    // The seed model reads the held-out 8s with a small top loop worst (47% as committed).
-    let stored = std::fs::read(root.join("seed.bpk")).unwrap();
-    let config = Architecture::named("seed").config();
-    let shipped = weights::load(&stored, &config, &cpu).unwrap();
-
+/// The first five drawings of the validation set's "8 with a smaller top loop".
+fn five_taught_eights() -> Vec<Digit> {
     let v = style_index(
         trainer::validation::STYLES.iter().map(|s| s.1),
         "8 with a smaller top loop",
     );
     let per = trainer::validation::PER_STYLE;
-    let taught = digits_of(
+    digits_of(
         &trainer::styles::images(&trainer::validation::drawings()),
         v * per..v * per + 5,
-    );
+    )
+}
+
+/// The page's fine-tune of `stored` weights for `config` on `taught`, with the committed
+/// replay set.
+fn fine_tune(stored: &[u8], config: &MlpConfig, taught: Vec<Digit>, cpu: &Device) -> Outcome {
+    let root = trainer::workspace_root().join("model");
+    let replay = ReplaySet::parse(&std::fs::read(root.join("replay.bin")).unwrap()).unwrap();
+    FineTune::new(
+        stored,
+        config,
+        taught,
+        replay,
+        TuneConfig::default(),
+        &cpu.clone().autodiff(),
+    )
+    .unwrap()
+    .run()
+    .unwrap()
+}
+
+#[test]
+#[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
+fn five_validation_drawings_teach_the_held_out_style() {
+    let cpu = Device::ndarray();
+    let root = trainer::workspace_root().join("model");
+    // The seed model reads the held-out 8s with a small top loop worst (47% as committed).
+    let stored = std::fs::read(root.join("seed.bpk")).unwrap();
+    let config = Architecture::named("seed").config();
+    let shipped = weights::load(&stored, &config, &cpu).unwrap();
     let held = trainer::styles::dataset();
     let s = style_index(
         trainer::styles::STYLES.iter().map(|s| s.name),
@@ -52,17 +73,7 @@ fn five_validation_drawings_teach_the_held_out_style() {
     let per = trainer::styles::PER_STYLE;
     let test = digits_of(&held, s * per..(s + 1) * per);
 
-    let outcome = FineTune::new(
-        &stored,
-        &config,
-        taught,
-        replay,
-        TuneConfig::default(),
-        &cpu.clone().autodiff(),
-    )
-    .unwrap()
-    .run()
-    .unwrap();
+    let outcome = fine_tune(&stored, &config, five_taught_eights(), &cpu);
     let personal = weights::load(&outcome.weights, &config, &cpu).unwrap();
     let (before, after) = (
         correct(&shipped, &test, &cpu),
@@ -101,7 +112,6 @@ fn five_validation_drawings_teach_the_held_out_style() {
 fn a_fine_tune_keeps_not_a_digit() {
     let cpu = Device::ndarray();
     let root = trainer::workspace_root().join("model");
-    let replay = ReplaySet::parse(&std::fs::read(root.join("replay.bin")).unwrap()).unwrap();
     let stored = trainer::export::Stored::load(&root, "web").unwrap();
     let threshold = stored
         .card
@@ -111,26 +121,7 @@ fn a_fine_tune_keeps_not_a_digit() {
         .threshold;
     let config = Architecture::named("web").config();
     let shipped = weights::load(&stored.bytes, &config, &cpu).unwrap();
-    let v = style_index(
-        trainer::validation::STYLES.iter().map(|s| s.1),
-        "8 with a smaller top loop",
-    );
-    let per = trainer::validation::PER_STYLE;
-    let taught = digits_of(
-        &trainer::styles::images(&trainer::validation::drawings()),
-        v * per..v * per + 5,
-    );
-    let outcome = FineTune::new(
-        &stored.bytes,
-        &config,
-        taught,
-        replay,
-        TuneConfig::default(),
-        &cpu.clone().autodiff(),
-    )
-    .unwrap()
-    .run()
-    .unwrap();
+    let outcome = fine_tune(&stored.bytes, &config, five_taught_eights(), &cpu);
     let personal = weights::load(&outcome.weights, &config, &cpu).unwrap();
     let caught = |model: &digits::model::Mlp, set: &Dataset| {
         let p = trainer::rejection::not_digit_probabilities(model, set, &cpu).unwrap();
