@@ -190,6 +190,12 @@ impl Negatives {
             }
             Kind::Hatching => self.hatching(),
         };
+        self.draw_template(template)
+    }
+
+    /// `template` (a glyph's strokes) drawn as a negative is: placed, sized, turned and slanted
+    /// at random, as the pad would record it.
+    pub fn draw_template(&mut self, template: Vec<Vec<Point>>) -> Strokes {
         let strokes = self.place(template);
         Strokes::from_points(&strokes, BRUSH)
     }
