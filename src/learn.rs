@@ -138,9 +138,8 @@ pub struct FineTune {
     distorter: Distorter,
     device: Device,
     step: usize,
-    holdout_before: usize,
+    holdout_before: Reading,
     own_before: usize,
-    turned_away_before: usize,
 }
 
 impl FineTune {
@@ -175,9 +174,8 @@ impl FineTune {
         let plain = device.clone().without_autodiff();
         let before = weights::load(base, &config.clone().with_dropout(0.0), &plain)
             .map_err(LearnError::Weights)?;
-        let holdout_before = correct(&before, &replay.holdout, &plain);
+        let holdout_before = read(&before, &replay.holdout, &plain);
         let own_before = correct(&before, &own, &plain);
-        let turned_away_before = turned_away(&before, &replay.holdout, &plain);
         // The same weights, decoded once, to train on `device`.
         let model = before.clone().train().fork(device);
         let optim = AdamConfig::new().init();
@@ -194,7 +192,6 @@ impl FineTune {
             step: 0,
             holdout_before,
             own_before,
-            turned_away_before,
         })
     }
 
@@ -276,10 +273,11 @@ impl FineTune {
         let weights = weights::to_bytes(model, Precision::Int8).map_err(LearnError::Weights)?;
         let plain = self.device.clone().without_autodiff();
         let after = weights::load(&weights, &self.config, &plain).map_err(LearnError::Weights)?;
+        let holdout_after = read(&after, &self.replay.holdout, &plain);
         Ok(Outcome {
             holdout: Score {
-                before: self.holdout_before,
-                after: correct(&after, &self.replay.holdout, &plain),
+                before: self.holdout_before.correct,
+                after: holdout_after.correct,
                 total: self.replay.holdout.len(),
             },
             own: Score {
@@ -288,8 +286,8 @@ impl FineTune {
                 total: self.own.len(),
             },
             holdout_turned_away: Score {
-                before: self.turned_away_before,
-                after: turned_away(&after, &self.replay.holdout, &plain),
+                before: self.holdout_before.turned_away,
+                after: holdout_after.turned_away,
                 total: self.replay.holdout.len(),
             },
             weights,
@@ -297,33 +295,48 @@ impl FineTune {
     }
 }
 
-/// How many of `digits` `model` reads right: the top of the ten digits' outputs, as the page
-/// reads a digit (whether it is turned away is [`turned_away`]'s).
-pub fn correct(model: &Mlp, digits: &[Digit], device: &Device) -> usize {
+/// How a model reads a set of digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// Read right: the top of the ten digits' outputs is the label, as the page reads a digit.
+    pub correct: usize,
+    /// Answered "not a digit" above all else (the eleventh output the largest); 0 for a model
+    /// of ten outputs.
+    pub turned_away: usize,
+}
+
+/// How `model` reads `digits`, in one forward pass.
+pub fn read(model: &Mlp, digits: &[Digit], device: &Device) -> Reading {
     let Some(logits) = logits(model, digits, device) else {
-        return 0;
+        return Reading {
+            correct: 0,
+            turned_away: 0,
+        };
     };
     let width = logits.dims()[1].min(NUM_CLASSES);
-    let predicted = logits.narrow(1, 0, width).argmax(1).into_data();
-    predicted
+    let top_digit = logits.clone().narrow(1, 0, width).argmax(1).into_data();
+    let correct = top_digit
         .iter::<i64>()
         .zip(digits)
         .filter(|(p, d)| *p == i64::from(d.label))
-        .count()
+        .count();
+    let turned_away = if logits.dims()[1] > usize::from(NOT_A_DIGIT) {
+        let top = logits.argmax(1).into_data();
+        top.iter::<i64>()
+            .filter(|&p| p == i64::from(NOT_A_DIGIT))
+            .count()
+    } else {
+        0
+    };
+    Reading {
+        correct,
+        turned_away,
+    }
 }
 
-/// How many of `digits` a model with "not a digit" answers so above all else (its eleventh
-/// output the largest); 0 for a model of ten outputs.
-pub fn turned_away(model: &Mlp, digits: &[Digit], device: &Device) -> usize {
-    match logits(model, digits, device) {
-        Some(l) if l.dims()[1] > usize::from(NOT_A_DIGIT) => l
-            .argmax(1)
-            .into_data()
-            .iter::<i64>()
-            .filter(|&p| p == i64::from(NOT_A_DIGIT))
-            .count(),
-        _ => 0,
-    }
+/// How many of `digits` `model` reads right ([`Reading::correct`]).
+pub fn correct(model: &Mlp, digits: &[Digit], device: &Device) -> usize {
+    read(model, digits, device).correct
 }
 
 fn logits(model: &Mlp, digits: &[Digit], device: &Device) -> Option<Tensor<2>> {

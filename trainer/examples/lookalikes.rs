@@ -32,12 +32,7 @@ fn main() -> anyhow::Result<()> {
     #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
     let device = Device::ndarray();
     let stored = Stored::load(&dir, &name)?;
-    let threshold = stored
-        .card
-        .not_a_digit
-        .as_ref()
-        .map(|r| r.threshold)
-        .context("this model has no \"not a digit\" output (no not_a_digit in its card)")?;
+    let threshold = stored.card.not_a_digit_threshold()?;
     let classifier = Classifier::new(&stored.bytes, &stored.card.config(), device)?;
     let mut negatives = Negatives::new(99, Glyphs::load()?);
     println!(

@@ -61,12 +61,7 @@ fn main() -> anyhow::Result<()> {
     let stored = Stored::load(&dir, &name)?;
     let classifier =
         digits::classifier::Classifier::new(&stored.bytes, &stored.card.config(), device)?;
-    let threshold = stored
-        .card
-        .not_a_digit
-        .as_ref()
-        .map(|r| r.threshold)
-        .context("this model has no \"not a digit\" output (no not_a_digit in its card)")?;
+    let threshold = stored.card.not_a_digit_threshold()?;
 
     let mut rows = Vec::new();
     for kind in Kind::HELD_OUT {

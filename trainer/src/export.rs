@@ -213,6 +213,20 @@ impl ModelCard {
         self.hyper.normalize
     }
 
+    /// The probability of "not a digit" above which the page answers so; an error for a model
+    /// without that output.
+    pub fn not_a_digit_threshold(&self) -> anyhow::Result<f32> {
+        self.not_a_digit
+            .as_ref()
+            .map(|r| r.threshold)
+            .with_context(|| {
+                format!(
+                    "model {:?} has no \"not a digit\" output (no not_a_digit in its card)",
+                    self.preset
+                )
+            })
+    }
+
     /// The test split's confusion matrix as a picture, titled with the card's score.
     pub fn confusion_svg(&self) -> anyhow::Result<String> {
         crate::plots::confusion_svg(

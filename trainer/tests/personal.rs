@@ -113,12 +113,7 @@ fn a_fine_tune_keeps_not_a_digit() {
     let cpu = Device::ndarray();
     let root = trainer::workspace_root().join("model");
     let stored = trainer::export::Stored::load(&root, "web").unwrap();
-    let threshold = stored
-        .card
-        .not_a_digit
-        .as_ref()
-        .expect("the web model answers \"not a digit\"")
-        .threshold;
+    let threshold = stored.card.not_a_digit_threshold().unwrap();
     let config = Architecture::named("web").config();
     let shipped = weights::load(&stored.bytes, &config, &cpu).unwrap();
     let outcome = fine_tune(&stored.bytes, &config, five_taught_eights(), &cpu);
