@@ -72,6 +72,15 @@ impl Answer {
     pub fn row(&self) -> [f32; ANSWER_LEN] {
         std::array::from_fn(|i| self.digits.get(i).copied().unwrap_or(self.not_a_digit))
     }
+
+    /// Back from the page's form ([`Answer::row`]); missing values read as 0.
+    pub fn from_row(row: &[f32]) -> Self {
+        let at = |i: usize| row.get(i).copied().unwrap_or(0.0);
+        Self {
+            digits: std::array::from_fn(at),
+            not_a_digit: at(NUM_CLASSES),
+        }
+    }
 }
 
 /// A model ready to classify on `device`.
@@ -203,6 +212,16 @@ pub fn top(probs: &[f32; NUM_CLASSES]) -> (usize, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_survives_the_pages_form() {
+        let eleven: Vec<f32> = (0..WITH_NOT_A_DIGIT)
+            .map(|i| i as f32 * 0.3 - 1.0)
+            .collect();
+        let a = Answer::from_logits(&eleven);
+        assert_eq!(Answer::from_row(&a.row()), a);
+        assert_eq!(Answer::from_row(&a.row()[..NUM_CLASSES]).not_a_digit, 0.0);
+    }
 
     #[test]
     fn a_nan_or_infinite_answer_never_matches() {

@@ -3,7 +3,8 @@
 //!
 //! - [`model`]: the network, shared with the trainer.
 //! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect; [`segment`]: a
-//!   whole number's strokes split into its digits.
+//!   whole number's strokes split into its digits; [`joined`]: two digits written in one go
+//!   cut apart where the classifier is surest of both.
 //! - [`classifier`]: a model on a burn device, giving probabilities.
 //! - [`limits`]: the numbers the page shares with the Rust side.
 //! - [`gate`]: "not a digit", a small second network beside a model.
@@ -17,6 +18,7 @@
 pub mod classifier;
 pub mod distort;
 pub mod gate;
+pub mod joined;
 #[cfg(feature = "learn")]
 pub mod learn;
 pub mod limits;

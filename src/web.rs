@@ -14,7 +14,8 @@ use js_sys::{Float32Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::classifier::Classifier;
+use crate::classifier::{ANSWER_LEN, Answer, Classifier};
+use crate::joined;
 use crate::preprocess::{self, Strokes};
 use crate::presets::{self, Preset};
 use crate::webgpu_error::WebGpuError;
@@ -171,17 +172,52 @@ pub fn preprocess(xy: Vec<f32>, ends: Vec<u32>, brush: f32) -> Result<Option<Vec
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Each digit's 28x28 image for a whole number's strokes (arguments as for `preprocess`), left
-/// to right and one after the other (`n * 784` values), for one batched `classify`. A single
-/// digit gives what `preprocess` gives; `undefined` when nothing is drawn.
-#[wasm_bindgen(js_name = preprocessNumber)]
-pub fn preprocess_number(
+/// A drawing read as a number: the images to classify in one batch (each part's, and the two
+/// halves of each cut tried where a part may be two joined digits), then which of them make
+/// the number once they are read. A single digit gives what `preprocess` gives.
+#[wasm_bindgen]
+pub struct NumberPlan(joined::Plan);
+
+#[wasm_bindgen]
+impl NumberPlan {
+    /// Every image, one after the other (`n * 784` values), for one `classify`.
+    #[wasm_bindgen(getter)]
+    pub fn images(&self) -> Vec<f32> {
+        self.0.images().as_flattened().to_vec()
+    }
+
+    /// The images that make the number, left to right (indices into `images`), given
+    /// `classify`'s answers for all of them.
+    pub fn choose(&self, answers: Vec<f32>) -> Result<Vec<u32>, JsError> {
+        let expected = self.0.images().len() * ANSWER_LEN;
+        if answers.len() != expected {
+            return Err(JsError::new(&format!(
+                "expected {expected} numbers ({ANSWER_LEN} per image), got {}",
+                answers.len()
+            )));
+        }
+        let answers: Vec<Answer> = answers
+            .chunks_exact(ANSWER_LEN)
+            .map(Answer::from_row)
+            .collect();
+        Ok(self
+            .0
+            .choose(&answers)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect())
+    }
+}
+
+/// The plan for reading a whole number's strokes (arguments as for `preprocess`);
+/// `undefined` when nothing is drawn.
+#[wasm_bindgen(js_name = planNumber)]
+pub fn plan_number(
     xy: Vec<f32>,
     ends: Vec<u32>,
     brush: f32,
-) -> Result<Option<Vec<f32>>, JsError> {
+) -> Result<Option<NumberPlan>, JsError> {
     let strokes = Strokes { xy, ends, brush };
-    let images =
-        crate::segment::digit_images(&strokes).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok((!images.is_empty()).then(|| images.as_flattened().to_vec()))
+    let plan = joined::plan(&strokes).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok((!plan.images().is_empty()).then_some(NumberPlan(plan)))
 }

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use digits::classifier::ANSWER_LEN;
-use digits::web::{Backend, Recognizer, models, preprocess, preprocess_number};
+use digits::web::{Backend, Recognizer, models, plan_number, preprocess};
 use js_sys::{Float32Array, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -47,11 +47,11 @@ fn seventy() -> (Vec<f32>, Vec<u32>) {
     (xy, ends)
 }
 
-/// Each digit's answer for a number (`ANSWER_LEN` numbers each), from one batched
+/// Every planned image's answer for a number (`ANSWER_LEN` numbers each), from one batched
 /// classification.
 async fn number_probabilities(rec: &Recognizer, xy: Vec<f32>, ends: Vec<u32>) -> Vec<f32> {
-    let images = preprocess_number(xy, ends, 16.0).unwrap().expect("ink");
-    let value = JsFuture::from(rec.classify(images)).await.unwrap();
+    let plan = plan_number(xy, ends, 16.0).unwrap().expect("ink");
+    let value = JsFuture::from(rec.classify(plan.images())).await.unwrap();
     Float32Array::from(value).to_vec()
 }
 
@@ -136,12 +136,18 @@ async fn a_number_is_read_in_one_batch_digit_by_digit() {
         .await
         .unwrap();
     let (xy, ends) = seventy();
-    let images = preprocess_number(xy.clone(), ends.clone(), 16.0)
+    let plan = plan_number(xy.clone(), ends.clone(), 16.0)
         .unwrap()
         .unwrap();
-    assert_eq!(images.len(), 2 * 784);
+    assert_eq!(
+        plan.images().len(),
+        2 * 784,
+        "neither part is wide: no cuts"
+    );
     let batch = number_probabilities(&rec, xy, ends).await;
     assert_eq!(batch.len(), 2 * ANSWER_LEN);
+    assert_eq!(plan.choose(batch.clone()).unwrap(), [0, 1]);
+    assert!(plan.choose(batch[..ANSWER_LEN].to_vec()).is_err());
     let (xy, ends) = seven();
     let alone = probabilities(&rec, xy.clone(), ends.clone()).await;
     for (b, a) in batch[..ANSWER_LEN].iter().zip(&alone) {
@@ -151,11 +157,13 @@ async fn a_number_is_read_in_one_batch_digit_by_digit() {
     assert_eq!(argmax(&batch[ANSWER_LEN..ANSWER_LEN + 10]), 0);
     // One digit: exactly the single-digit path.
     assert_eq!(
-        preprocess_number(xy.clone(), ends.clone(), 16.0).unwrap(),
+        plan_number(xy.clone(), ends.clone(), 16.0)
+            .unwrap()
+            .map(|p| p.images()),
         preprocess(xy, ends, 16.0).unwrap()
     );
-    assert!(preprocess_number(vec![], vec![], 16.0).unwrap().is_none());
-    assert!(preprocess_number(vec![1.0], vec![1], 16.0).is_err());
+    assert!(plan_number(vec![], vec![], 16.0).unwrap().is_none());
+    assert!(plan_number(vec![1.0], vec![1], 16.0).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -51,17 +51,25 @@ async function predict() {
   try {
     const { xy, ends, brush } = pad.flat();
     const t0 = performance.now();
-    // Each digit of a number (or the one digit), classified in one batch.
-    const images = engine.mod.preprocessNumber(xy, ends, brush);
-    if (!images) {
+    // Each digit of a number (or the one digit), and both halves of each cut where two digits
+    // may be joined, classified in one batch; then the digits chosen from the answers.
+    const plan = engine.mod.planNumber(xy, ends, brush);
+    if (!plan) {
       view.empty();
       return;
     }
-    const answers = await engine.classify(images);
+    let images, answers, chosen;
+    try {
+      images = plan.images;
+      answers = await engine.classify(images);
+      chosen = [...plan.choose(answers)];
+    } finally {
+      plan.free();
+    }
     const ms = performance.now() - t0;
-    const n = images.length / limits().inputSize;
+    const { inputSize, answerLen } = limits();
     if (pad.isEmpty) view.empty(); // cleared while it ran
-    else view.show(split(answers, n), split(images, n), ms);
+    else view.show(chosen.map((i) => part(answers, answerLen, i)), chosen.map((i) => part(images, inputSize, i)), ms);
   } catch (e) {
     showError(`Prediction failed: ${message(e)}`);
   } finally {
@@ -70,9 +78,9 @@ async function predict() {
   }
 }
 
-/** `all` cut into `n` equal parts (per digit: its answer, or its image). */
-function split(all, n) {
-  return Array.from({ length: n }, (_, k) => all.subarray((k * all.length) / n, ((k + 1) * all.length) / n));
+/** The `i`th run of `size` values of `all` (an image's answer, or its pixels). */
+function part(all, size, i) {
+  return all.subarray(i * size, (i + 1) * size);
 }
 
 /** A correction: the drawing on show (or the selected digit of a number) was `digit`. It is

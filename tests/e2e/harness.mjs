@@ -507,6 +507,9 @@ export function arabicSeven(seed) {
 /** The whole number the tests write (tests/fixtures/number-472.json, which
  * trainer/tests/numbers.rs reads natively too): a 4 in two strokes, a 7 and a 2. */
 export const NUMBER = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tests/fixtures/number-472.json'), 'utf8'));
+/** Two digits written in one go (tests/fixtures/number-23-joined.json): a 2 whose base runs
+ * on into a 3, one stroke. */
+export const NUMBER_JOINED = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tests/fixtures/number-23-joined.json'), 'utf8'));
 
 /** The number on show: `data-value`, the text, and each digit's hooks (none for one digit). */
 export async function readNumber(page) {
@@ -553,8 +556,9 @@ export function storedExamples(page, model = 'web') {
  * 4 reads "472" digit by digit from one batch; a digit is selected by a click or the keyboard,
  * and the bars follow it; teaching the middle digit keeps that digit's drawing (not the
  * number's) and leaves the number on the pad; then a single 7 reads as it always has, with no
- * digit hooks. `check(state, label)` checks a single digit's state (the browser's own rules);
- * `shot` names a screenshot of the number read.
+ * digit hooks; then "23" written in one stroke is cut into its two digits. `check(state, label)`
+ * checks a single digit's state (the browser's own rules); `shot` names a screenshot of the
+ * number read.
  */
 export async function writeNumber(page, { check = assertPrediction, shot } = {}) {
   let drawn = await drawAndSettle(page, NUMBER.strokes);
@@ -617,6 +621,18 @@ export async function writeNumber(page, { check = assertPrediction, shot } = {})
   assert.deepEqual(n.digits, [], 'a single digit has no digit hooks');
   assert.equal(n.value, '7');
   assert.equal(await page.$eval('[data-testid="input-preview"]', (c) => c.width), 28);
+
+  // Joined writing: one stroke, cut where the classifier is surest of both halves.
+  await actAndSettle(page, () => page.click('[data-testid="clear"]'));
+  await drawAndSettle(page, NUMBER_JOINED.strokes);
+  n = await readNumber(page);
+  for (let t = 0; n.value !== NUMBER_JOINED.value && t < 30_000; t += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    n = await readNumber(page);
+  }
+  assert.equal(n.value, NUMBER_JOINED.value, `joined writing: ${JSON.stringify(n)}`);
+  assert.deepEqual(n.digits.map((d) => [d.testid, d.digit]), [['digit-0', 2], ['digit-1', 3]]);
+  assert.equal(await page.$eval('[data-testid="input-preview"]', (c) => c.width), 2 * 28);
 }
 
 /** A digit between a 5 and a 6 (a 6 whose loop starts high on the left): the default model

@@ -4,13 +4,15 @@ use std::io::Write;
 
 use anyhow::Context;
 use clap::Parser;
+use digits::preprocess::Strokes;
 use digits::weights;
 use trainer::backend::Backend;
 use trainer::cli::*;
 use trainer::evaluate::evaluate;
 use trainer::files::write_atomic;
 use trainer::run::{self, Event, load_split};
-use trainer::{fetch, fixture, in_workspace, report, terminal};
+use trainer::trace::strokes_of;
+use trainer::{fetch, fixture, in_workspace, numbers, report, terminal};
 
 fn main() {
     if let Err(err) = run(Cli::parse()) {
@@ -156,14 +158,33 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
     let measured = report::measure(&model, &test, card.normalized_input(), None, &device)?;
     report::print(&measured);
     report::print_validation_styles(&trainer::validation::evaluate(&model, &device));
-    let numbers = trainer::numbers::numbers(&test, &trainer::styles::drawings());
+    let styled = trainer::styles::drawings();
     let not_digit_above = measured.rejection.as_ref().map(|r| r.threshold);
-    report::print_numbers(&trainer::numbers::evaluate_numbers(
-        &model,
-        &numbers,
-        not_digit_above,
-        &device,
-    ));
+    for (title, numbers) in [
+        (
+            "whole numbers read exactly (held-out digits, split and read as the page does)",
+            numbers::numbers(&test, &styled),
+        ),
+        (
+            "the same numbers with two neighbours joined (the pen running on from one into the next)",
+            numbers::joined_numbers(&test, &styled),
+        ),
+    ] {
+        let scores = numbers::evaluate_numbers(&model, &numbers, not_digit_above, &device);
+        report::print_numbers(title, &scores);
+    }
+    let traced: Vec<Strokes> = (0..test.len())
+        .map(|i| strokes_of(test.images.image(i)))
+        .collect();
+    let split = |set: Vec<&Strokes>| {
+        let n = set.len();
+        (numbers::singles_split(&model, &set, &device), n)
+    };
+    let (drawn, drawn_total) = split(traced.iter().collect());
+    let (styles, styles_total) = split(styled.iter().map(|d| &d.strokes).collect());
+    println!(
+        "single digits read as more than one: drawn test digits {drawn}/{drawn_total}, held-out styles {styles}/{styles_total}"
+    );
     println!(
         "model card: test {}/{}, drawn {:?}, held-out styles {:?}",
         card.test_correct, card.test_total, card.drawn_correct, card.style_correct

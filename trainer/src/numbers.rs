@@ -1,25 +1,30 @@
 //! Whole numbers as a person writes them on the pad (issue #21), to measure reading a number
 //! from its strokes: digits placed left to right with random gaps, sizes, baselines and slants,
-//! then read the page's way (`digits::segment::digit_images`, one batch through the model).
+//! then read the page's way (`digits::joined::plan`, one batch through the model, then
+//! `Plan::choose`).
 //!
 //! Every digit is one the models never trained on: a test-split MNIST digit traced into pen
 //! strokes (`trace.rs`, as the drawn-digit figure uses them) or, for one in [`STYLED`], a
 //! drawing of the held-out style set (two-stroke 4s, crossed 7s, 1s with a foot, ...). A number
 //! counts as read only when it splits into exactly its digits and each is read right.
+//!
+//! Joined writing: the same numbers with one pair of neighbours written in one go, the pen
+//! running on from the right end of one digit into the left end of the next.
 
 use std::ops::RangeInclusive;
 
 use burn::prelude::*;
-use digits::model::{INPUT_SIZE, Mlp};
+use digits::classifier::{Answer, top};
+use digits::joined::{Plan, plan};
+use digits::model::{INPUT_SIZE, Mlp, NUM_CLASSES};
 use digits::pixels::byte;
 use digits::preprocess::{Point, Strokes, bounds};
-use digits::segment::digit_images;
 use rand_mt::Mt;
 
-use crate::evaluate::evaluate;
 use crate::mnist::Dataset;
+use crate::rejection::probabilities;
 use crate::styles::Drawing;
-use crate::trace::{BRUSH, CANVAS, strokes_of};
+use crate::trace::{BRUSH, CANVAS, resample, strokes_of};
 
 /// The set's seed: fixed, so that every model is read on the same numbers.
 pub const SEED: u32 = 20_261_201;
@@ -57,7 +62,18 @@ pub struct LengthScore {
 /// as scanned) and `styled` (the held-out style drawings); always the same ones for the same
 /// inputs.
 pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
+    make(test, styled, false)
+}
+
+/// The same numbers as [`numbers`], with one pair of neighbours (at random) joined by the pen.
+pub fn joined_numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
+    make(test, styled, true)
+}
+
+fn make(test: &Dataset, styled: &[Drawing], joined: bool) -> Vec<Number> {
     let mut rng = Mt::new(SEED);
+    // Its own generator, so that joining changes nothing else of a number.
+    let mut joins = Mt::new(SEED + 1);
     let mut out = Vec::with_capacity(PER_LENGTH * LENGTHS.count());
     for length in LENGTHS {
         for _ in 0..PER_LENGTH {
@@ -67,6 +83,8 @@ pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
             let mut x = 0.0f32;
             let mut digits = Vec::with_capacity(length);
             let mut paths: Vec<Vec<Point>> = Vec::new();
+            // Which digit the pen runs on into from the one before it.
+            let join = 1 + joins.next_u32() as usize % (length - 1);
             for _ in 0..length {
                 let (label, strokes) =
                     if rng.next_u32().is_multiple_of(STYLED) && !styled.is_empty() {
@@ -113,11 +131,19 @@ pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
                 } else {
                     BRUSH + uniform(&mut rng, GAP.0, GAP.1) * height
                 };
-                paths.extend(placed.into_iter().map(|s| {
-                    s.into_iter()
-                        .map(|[u, v]| [x + gap + u - left, v + CANVAS])
-                        .collect()
-                }));
+                let placed: Vec<Vec<Point>> = placed
+                    .into_iter()
+                    .map(|s| {
+                        s.into_iter()
+                            .map(|[u, v]| [x + gap + u - left, v + CANVAS])
+                            .collect()
+                    })
+                    .collect();
+                if joined && digits.len() == join {
+                    join_on(&mut paths, placed);
+                } else {
+                    paths.extend(placed);
+                }
                 x += gap + right - left;
                 digits.push(label);
             }
@@ -130,18 +156,84 @@ pub fn numbers(test: &Dataset, styled: &[Drawing]) -> Vec<Number> {
     out
 }
 
-/// Every number split as the page splits it: each part's 28x28 image, one after the other, and
-/// how many parts each number gave.
-fn split(numbers: &[Number]) -> (Dataset, Vec<usize>) {
+/// Writes `next` on from `written` without lifting the pen: the stroke of `written` that ends
+/// furthest right runs on (a straight ligature) into the stroke of `next` that starts furthest
+/// left, each turned round where its other end is the one that fits.
+fn join_on(written: &mut Vec<Vec<Point>>, mut next: Vec<Vec<Point>>) {
+    let ends = |s: &Vec<Point>| [s[0], s[s.len() - 1]];
+    let most = |strokes: &[Vec<Point>], key: fn(f32) -> f32| {
+        strokes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty())
+            .flat_map(|(i, s)| ends(s).into_iter().enumerate().map(move |(e, p)| (i, e, p)))
+            .max_by(|a, b| key(a.2[0]).total_cmp(&key(b.2[0])))
+    };
+    let (Some((i, e, _)), Some((j, f, _))) = (most(written, |x| x), most(&next, |x| -x)) else {
+        written.extend(next);
+        return;
+    };
+    let mut from = written.remove(i);
+    if e == 0 {
+        from.reverse();
+    }
+    let mut into = next.remove(j);
+    if f == 1 {
+        into.reverse();
+    }
+    from.extend(
+        resample(&[from[from.len() - 1], into[0]], BRUSH / 2.0)
+            .into_iter()
+            .skip(1),
+    );
+    from.extend(into.into_iter().skip(1));
+    written.push(from);
+    written.extend(next);
+}
+
+/// Every drawing planned as the page plans it (`joined::plan`), all images in one set, and
+/// where each drawing's images start.
+fn plans(drawings: &[&Strokes]) -> (Vec<Plan>, Dataset, Vec<usize>) {
     let mut pixels = Vec::new();
-    let mut parts = Vec::with_capacity(numbers.len());
-    for n in numbers {
-        let images = digit_images(&n.strokes).unwrap_or_default();
-        parts.push(images.len());
-        pixels.extend(images.iter().flatten().map(|&v| byte(v)));
+    let mut plans = Vec::with_capacity(drawings.len());
+    let mut starts = Vec::with_capacity(drawings.len());
+    let mut at = 0;
+    for &strokes in drawings {
+        let p = plan(strokes).unwrap_or_default();
+        starts.push(at);
+        at += p.images().len();
+        pixels.extend(p.images().iter().flatten().map(|&v| byte(v)));
+        plans.push(p);
     }
     let found = pixels.len() / INPUT_SIZE;
-    (Dataset::from_pixels(pixels, vec![0; found]), parts)
+    (plans, Dataset::from_pixels(pixels, vec![0; found]), starts)
+}
+
+/// An answer as the page gets it, from a row of softmax probabilities over all outputs.
+fn answer(p: &[f32]) -> Answer {
+    let sum: f32 = p[..NUM_CLASSES].iter().sum();
+    Answer {
+        digits: std::array::from_fn(|i| p[i] / sum.max(f32::MIN_POSITIVE)),
+        not_a_digit: p.get(NUM_CLASSES).copied().unwrap_or(0.0),
+    }
+}
+
+/// What the page reads for each drawing, in one batch: the chosen images' answers, left to
+/// right.
+pub fn read_all(model: &Mlp, drawings: &[&Strokes], device: &Device) -> Vec<Vec<Answer>> {
+    let (plans, images, starts) = plans(drawings);
+    let answers: Vec<Answer> = probabilities(model, &images, device)
+        .iter()
+        .map(|p| answer(p))
+        .collect();
+    plans
+        .iter()
+        .zip(starts)
+        .map(|(p, start)| {
+            let own = &answers[start..start + p.images().len()];
+            p.choose(own).into_iter().map(|i| own[i]).collect()
+        })
+        .collect()
 }
 
 /// Reads every number as the page does and scores each length; with `not_digit_above` (the
@@ -153,14 +245,8 @@ pub fn evaluate_numbers(
     not_digit_above: Option<f32>,
     device: &Device,
 ) -> Vec<LengthScore> {
-    let (parts_set, parts) = split(numbers);
-    let found = parts_set.len();
-    let read = evaluate(model, &parts_set, device).predictions;
-    let turned: Vec<bool> = match not_digit_above {
-        Some(t) => crate::rejection::not_digit_probabilities(model, &parts_set, device)
-            .map_or(vec![false; found], |p| p.iter().map(|&p| p > t).collect()),
-        None => vec![false; found],
-    };
+    let drawings: Vec<&Strokes> = numbers.iter().map(|n| &n.strokes).collect();
+    let read = read_all(model, &drawings, device);
     let mut scores: Vec<LengthScore> = LENGTHS
         .map(|length| LengthScore {
             length,
@@ -170,24 +256,31 @@ pub fn evaluate_numbers(
             turned_away: 0,
         })
         .collect();
-    let mut at = 0;
-    for (n, &count) in numbers.iter().zip(&parts) {
-        let answer = &read[at..at + count];
-        let any_turned = turned[at..at + count].iter().any(|&t| t);
-        at += count;
+    for (n, answers) in numbers.iter().zip(&read) {
         let Some(score) = scores.iter_mut().find(|s| s.length == n.digits.len()) else {
             continue;
         };
         score.total += 1;
-        if count != n.digits.len() {
+        let turned = |a: &Answer| not_digit_above.is_some_and(|t| a.not_a_digit > t);
+        let digits: Vec<u8> = answers.iter().map(|a| top(&a.digits).0 as u8).collect();
+        if answers.len() != n.digits.len() {
             score.missplit += 1;
-        } else if any_turned {
+        } else if answers.iter().any(turned) {
             score.turned_away += 1;
-        } else if answer == n.digits.as_slice() {
+        } else if digits == n.digits {
             score.exact += 1;
         }
     }
     scores
+}
+
+/// How many single digits the page would read as more than one: each drawing of `singles`
+/// planned and chosen as a number is.
+pub fn singles_split(model: &Mlp, singles: &[&Strokes], device: &Device) -> usize {
+    read_all(model, singles, device)
+        .iter()
+        .filter(|answers| answers.len() > 1)
+        .count()
 }
 
 /// A number in `[lo, hi)`.

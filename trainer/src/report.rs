@@ -194,8 +194,8 @@ pub fn print_styles(styles: &[StyleScore]) {
 
 /// Whole numbers written on the pad (`numbers.rs`): per length, how many were read exactly and
 /// how many split into the wrong number of digits.
-pub fn print_numbers(scores: &[crate::numbers::LengthScore]) {
-    println!("whole numbers read exactly (held-out digits, split and read as the page does):");
+pub fn print_numbers(title: &str, scores: &[crate::numbers::LengthScore]) {
+    println!("{title}:");
     for s in scores {
         println!(
             "  {} digits: {}/{} = {:.1}%  (split wrong: {}, a digit answered \"not a digit\": {})",
