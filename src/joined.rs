@@ -262,6 +262,16 @@ mod tests {
     }
 
     #[test]
+    fn each_part_is_drawn_as_if_alone() {
+        let seven = vec![[0.0, 0.0], [60.0, 0.0], [20.0, 100.0]];
+        let one = vec![[110.0, 0.0], [110.0, 100.0]];
+        let number = Strokes::from_points(&[seven.clone(), one.clone()], 12.0);
+        let images = plan(&number).unwrap().images().to_vec();
+        let alone = |s: Vec<Point>| to_mnist(&Strokes::from_points(&[s], 12.0)).unwrap();
+        assert_eq!(images, [alone(seven), alone(one)].map(Option::unwrap));
+    }
+
+    #[test]
     fn malformed_strokes_are_an_error_not_a_panic() {
         let bad = Strokes {
             xy: vec![1.0, 2.0],

@@ -4,10 +4,9 @@
 //! its flag, a crossed 7, a 1 with a separate foot, an 8 drawn as two circles) stay whole
 //! however long the pause between their strokes; digits written side by side neither touch nor
 //! overlap much. Digits that touch stay together, and a stroke running through two digits
-//! (joined writing) is not split here.
+//! (joined writing) is not split here but in `joined`, which reads the parts.
 
-use crate::model::INPUT_SIZE;
-use crate::preprocess::{StrokeError, Strokes, bounds, to_mnist};
+use crate::preprocess::{Strokes, bounds};
 
 /// Share of the narrower of two strokes (or groups) that must lie over the other for them to
 /// be one digit.
@@ -108,18 +107,6 @@ pub fn segment(strokes: &Strokes) -> Vec<Strokes> {
             out
         })
         .collect()
-}
-
-/// Each digit's 28x28 image, left to right, made as [`to_mnist`] makes a single digit's: the
-/// input of one batched forward pass. A drawing of one digit gives exactly `to_mnist`'s image;
-/// nothing drawn gives none.
-pub fn digit_images(strokes: &Strokes) -> Result<Vec<[f32; INPUT_SIZE]>, StrokeError> {
-    strokes.validate()?;
-    let mut images = Vec::new();
-    for digit in segment(strokes) {
-        images.extend(to_mnist(&digit)?);
-    }
-    Ok(images)
 }
 
 /// Joins group `from` into group `to`: every stroke labelled `from` is labelled `to`.
@@ -261,35 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn one_digit_gives_the_single_digit_image() {
-        let eight = eight();
-        let drawing = strokes(vec![at(100.0, &eight), vec![]]);
-        let single = to_mnist(&drawing).unwrap().unwrap();
-        assert_eq!(digit_images(&drawing).unwrap(), vec![single]);
-        let number = strokes(vec![
-            at(10.0, FOUR),
-            at(80.0, SEVEN_CROSSED),
-            at(150.0, TWO),
-        ]);
-        let images = digit_images(&number).unwrap();
-        assert_eq!(images.len(), 3);
-        let two = to_mnist(&strokes(vec![at(150.0, TWO)])).unwrap().unwrap();
-        assert_eq!(images[2], two, "each digit is drawn as if alone");
-    }
-
-    #[test]
-    fn malformed_strokes_are_an_error_not_a_panic() {
-        let bad = Strokes {
-            xy: vec![1.0, 2.0],
-            ends: vec![5],
-            brush: 10.0,
-        };
-        assert!(digit_images(&bad).is_err());
-    }
-
-    #[test]
     fn nothing_drawn_gives_nothing() {
-        assert!(digit_images(&Strokes::default()).unwrap().is_empty());
         assert!(segment(&Strokes::default()).is_empty());
         let only_empty = Strokes {
             xy: vec![],
