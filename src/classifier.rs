@@ -32,9 +32,20 @@ impl std::fmt::Display for ClassifyError {
 impl std::error::Error for ClassifyError {}
 
 /// On a [`Classifier::bucketed`] one, batches of more than one image are padded (with blank
-/// images) to a multiple of this: a number's digits then reuse one compiled shape instead of
-/// stalling on each new count (on SwiftShader's WebGPU the first batch of 3 took 3.3 s).
-pub const BATCH_BUCKET: usize = 8;
+/// images) to one of a few sizes, so that they reuse a few compiled shapes instead of stalling on
+/// each new count (on SwiftShader's WebGPU the first batch of 3 took 3.3 s): up to
+/// `BATCH_BUCKETS[0]` for a number's digits, then multiples of `BATCH_BUCKETS[1]` for a number
+/// with two joined digits, whose cuts add 18 images.
+pub const BATCH_BUCKETS: [usize; 2] = [8, 32];
+
+/// The rows a bucketed batch of `n` images is padded to.
+pub fn bucket(n: usize) -> usize {
+    match n {
+        0 | 1 => n,
+        n if n <= BATCH_BUCKETS[0] => BATCH_BUCKETS[0],
+        n => n.next_multiple_of(BATCH_BUCKETS[1]),
+    }
+}
 
 /// What a model says of one image.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,7 +114,8 @@ impl Classifier {
         })
     }
 
-    /// Pads batches to [`BATCH_BUCKET`]s: for devices that compile kernels per shape (WebGPU).
+    /// Pads batches to a few sizes ([`bucket`]): for devices that compile kernels per shape
+    /// (WebGPU).
     pub fn bucketed(self) -> Self {
         Self {
             bucketed: true,
@@ -120,11 +132,7 @@ impl Classifier {
     /// extra kernel launches it would take on a GPU. Rows past the images' own are padding.
     fn logits_tensor(&self, images: &[f32]) -> Tensor<2> {
         let n = images.len() / INPUT_SIZE;
-        let rows = if self.bucketed && n > 1 {
-            n.next_multiple_of(BATCH_BUCKET)
-        } else {
-            n
-        };
+        let rows = if self.bucketed { bucket(n) } else { n };
         let mut pixels = images.to_vec();
         pixels.resize(rows * INPUT_SIZE, 0.0);
         let x = Tensor::<2>::from_data(TensorData::new(pixels, [rows, INPUT_SIZE]), &self.device);
@@ -238,6 +246,18 @@ mod tests {
     }
 
     #[test]
+    fn batches_are_padded_to_a_few_sizes() {
+        let sizes: Vec<usize> = (0..=70).map(bucket).collect();
+        assert_eq!(&sizes[..3], [0, 1, 8]);
+        assert!(sizes[2..=8].iter().all(|&s| s == 8));
+        assert!(
+            sizes[9..=32].iter().all(|&s| s == 32),
+            "a joined number's 19+ images"
+        );
+        assert_eq!(sizes[33], 64);
+    }
+
+    #[test]
     #[allow(deprecated)]
     fn a_bucketed_batch_gives_the_same_rows() {
         let config = MlpConfig::new(vec![16]);
@@ -245,8 +265,8 @@ mod tests {
         let bytes = weights::to_bytes(config.init(&device), weights::Precision::F32).unwrap();
         let plain = Classifier::new(&bytes, &config, device.clone()).unwrap();
         let bucketed = Classifier::new(&bytes, &config, device).unwrap().bucketed();
-        let images: Vec<f32> = (0..3 * INPUT_SIZE).map(|i| (i % 7) as f32 / 7.0).collect();
-        for n in [1, 3] {
+        let images: Vec<f32> = (0..20 * INPUT_SIZE).map(|i| (i % 7) as f32 / 7.0).collect();
+        for n in [1, 3, 20] {
             let a = plain
                 .probabilities_blocking(&images[..n * INPUT_SIZE])
                 .unwrap();

@@ -8,7 +8,7 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::classifier::Classifier;
+use crate::classifier::{BATCH_BUCKETS, Classifier};
 use crate::model::INPUT_SIZE;
 use crate::presets::Preset;
 use crate::webgpu_error::WebGpuError;
@@ -52,10 +52,15 @@ pub(crate) async fn classifier(
     let gpu = Classifier::new(weights, &preset.config(), device)
         .map_err(WebGpuError::Weights)?
         .bucketed();
-    // One image, then two (a number's batch, padded to a bucket): both shapes the page will
-    // send are compiled here, in the worker, rather than on a person's first number.
+    // One image, two (a number's batch) and nine (one with two joined digits, their cuts
+    // added), each padded to its bucket: the shapes the page will send are compiled here, in the
+    // worker, rather than on a person's first number or first wide stroke.
     let probe = warm_up_image();
-    for batch in [probe.clone(), probe.repeat(2)] {
+    for batch in [
+        probe.clone(),
+        probe.repeat(2),
+        probe.repeat(BATCH_BUCKETS[0] + 1),
+    ] {
         let want = cpu
             .probabilities(&batch)
             .await
