@@ -39,6 +39,7 @@ const pad = new Pad($('pad'), () => {
 
 function schedule() {
   dirty = true;
+  reading(true);
   $('hint').hidden = !pad.isEmpty;
   if (!frame) frame = requestAnimationFrame(predict);
 }
@@ -75,7 +76,14 @@ async function predict() {
   } finally {
     busy = false;
     if (dirty) schedule();
+    else reading(false);
   }
+}
+
+/** html[data-reading] is there while the drawing on the pad waits for its answer: a slow
+ * backend can leave the page looking still with a frame's answer still to come (tests wait). */
+function reading(on) {
+  document.documentElement.toggleAttribute('data-reading', on);
 }
 
 /** The `i`th run of `size` values of `all` (an image's answer, or its pixels). */

@@ -656,9 +656,9 @@ export async function mark(page) {
 }
 
 /**
- * Waits until the view has updated since `since` (see mark()) and then stayed unchanged for a
- * quiet period long enough for a prediction that was already queued to have landed (at least
- * 150 ms and 4 frames, and 4x the last measured latency).
+ * Waits until the view has updated since `since` (see mark()), no drawing waits for its answer
+ * (html[data-reading] is gone: a slow backend's last frame has landed), and the view then stayed
+ * unchanged for a quiet period (at least 150 ms and 4 frames, and 4x the last measured latency).
  */
 export async function settle(page, since, { timeout = 15_000 } = {}) {
   // One in-page promise, checked every frame: the same under Playwright and Puppeteer.
@@ -670,7 +670,8 @@ export async function settle(page, since, { timeout = 15_000 } = {}) {
       e.frames = e.updates === e.seenUpdates ? (e.frames || 0) + 1 : 0;
       e.seenUpdates = e.updates;
       const ms = Number(document.querySelector('[data-testid="latency-ms"]').textContent) || 0;
-      if (e.updates > since && e.frames >= 4 && now - e.lastUpdate >= Math.max(150, 4 * ms)) resolve(true);
+      const answered = !document.documentElement.hasAttribute('data-reading');
+      if (e.updates > since && answered && e.frames >= 4 && now - e.lastUpdate >= Math.max(150, 4 * ms)) resolve(true);
       else if (now - t0 > timeout) resolve(false);
       else requestAnimationFrame(check);
     };
