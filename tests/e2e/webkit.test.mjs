@@ -69,13 +69,15 @@ async function ready(s) {
   await s.until(() => document.documentElement.dataset.backendSettled === 'true', { what: 'data-backend-settled' });
 }
 
-/** The state once the page shows a prediction that no longer changes. */
+/** The state once the page shows a prediction that no longer changes and no drawing waits
+ * for its answer (html[data-reading]). */
 async function prediction(s) {
   let last = null;
   return s.until(async () => {
     const q = (id) => document.querySelector(`[data-testid="${id}"]`).textContent;
     await new Promise((r) => setTimeout(r, 150));
-    return q('prediction') !== '' ? q('prediction') + q('latency-ms') : null;
+    const answered = !document.documentElement.hasAttribute('data-reading');
+    return answered && q('prediction') !== '' ? q('prediction') + q('latency-ms') : null;
   }, { what: 'a prediction' }).then(async function settle(seen) {
     if (seen === last) return s.run(state);
     last = seen;
