@@ -1,14 +1,16 @@
 //! Joined writing: a part of a number much wider than it is tall may be two digits written in
 //! one go ("23" with the 2's base running on into the 3). Such a part is cut along a few
-//! vertical lines; both halves of every cut are read in the same batch as the number's other
-//! digits, and the best cut is taken only when the classifier is unsure of the whole and much
-//! surer of both halves, so that a wide digit stays one.
+//! vertical lines, and the best cut is taken only when the classifier is unsure of the whole and
+//! much surer of both halves, so that a wide digit stays one. A cut can only replace a whole the
+//! classifier is unsure of, so the halves are drawn and read only for those: a wide digit read
+//! surely (a 0, a 2, a W) costs one image, not nineteen.
 //!
 //! The rule's numbers were chosen on numbers made of training-split digits (`trainer/examples/
 //! joined_rule.rs`), not on the held-out ones `trainer evaluate` reports: looser rules read a few
 //! more joined pairs but cut single digits and misread numbers written apart.
 //!
-//! [`plan`] gives the images to classify, [`Plan::choose`] the digits once they are read.
+//! [`plan`] gives each part's image to classify, [`Plan::cut_unsure`] the halves of the cuts
+//! worth reading once those are read, [`Plan::choose`] the digits once everything is read.
 
 use crate::classifier::Answer;
 use crate::model::INPUT_SIZE;
@@ -45,11 +47,13 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq)]
 struct Part {
     whole: usize,
+    /// A wide part's strokes, until [`Plan::cut_unsure`] has looked at its whole's answer.
+    wide: Option<Strokes>,
     cuts: Vec<[usize; 2]>,
 }
 
-/// Splits a drawing into the parts of a number (`segment`), each with its image and, for a
-/// wide part, the images of its cuts; an empty plan when nothing is drawn.
+/// Splits a drawing into the parts of a number (`segment`), each with its image; an empty plan
+/// when nothing is drawn.
 pub fn plan(strokes: &Strokes) -> Result<Plan, StrokeError> {
     strokes.validate()?;
     let mut plan = Plan::default();
@@ -58,26 +62,63 @@ pub fn plan(strokes: &Strokes) -> Result<Plan, StrokeError> {
             continue;
         };
         let whole = plan.push(image);
-        let mut cuts = Vec::new();
-        if let Some([x0, y0, x1, y1]) = bounds(&part.xy)
-            && x1 - x0 > WIDE * (y1 - y0)
-        {
-            for share in CUTS {
-                let [left, right] = cut(&part, x0 + share * (x1 - x0));
-                if let (Some(l), Some(r)) = (to_mnist(&left)?, to_mnist(&right)?) {
-                    cuts.push([plan.push(l), plan.push(r)]);
-                }
-            }
-        }
-        plan.parts.push(Part { whole, cuts });
+        let wide = bounds(&part.xy).is_some_and(|[x0, y0, x1, y1]| x1 - x0 > WIDE * (y1 - y0));
+        plan.parts.push(Part {
+            whole,
+            wide: wide.then_some(part),
+            cuts: Vec::new(),
+        });
     }
     Ok(plan)
 }
 
 impl Plan {
-    /// The images to classify in one batch: every part's, then the halves of its cuts.
+    /// Every image to classify: each part's, then the halves of the cuts added by
+    /// [`Plan::cut_unsure`].
     pub fn images(&self) -> &[[f32; INPUT_SIZE]] {
         &self.images
+    }
+
+    /// Given the answers for the images so far, cuts each wide part whose whole the classifier
+    /// is unsure of (the only wholes a cut may replace) and adds the halves' images after the
+    /// others; returns how many it added (0: [`Plan::choose`] can be called on the answers
+    /// already there). Each part is cut at most once.
+    pub fn cut_unsure(&mut self, answers: &[Answer]) -> Result<usize, StrokeError> {
+        // Nothing changes unless every half is drawn.
+        let first = self.images.len();
+        let mut halves = Vec::new();
+        let mut cut_parts = Vec::new();
+        for (k, part) in self.parts.iter().enumerate() {
+            let Some(strokes) = &part.wide else {
+                continue;
+            };
+            if !answers
+                .get(part.whole)
+                .is_some_and(|a| sureness(a) < UNSURE)
+            {
+                continue;
+            }
+            let Some([x0, _, x1, _]) = bounds(&strokes.xy) else {
+                continue;
+            };
+            let mut cuts = Vec::with_capacity(CUTS.len());
+            for share in CUTS {
+                let [left, right] = cut(strokes, x0 + share * (x1 - x0));
+                if let (Some(l), Some(r)) = (to_mnist(&left)?, to_mnist(&right)?) {
+                    let at = first + halves.len();
+                    halves.extend([l, r]);
+                    cuts.push([at, at + 1]);
+                }
+            }
+            cut_parts.push((k, cuts));
+        }
+        for (k, cuts) in cut_parts {
+            self.parts[k].wide = None;
+            self.parts[k].cuts = cuts;
+        }
+        let added = halves.len();
+        self.images.extend(halves);
+        Ok(added)
     }
 
     /// The images that make the number, left to right, given every image's answer (in the
@@ -223,13 +264,33 @@ mod tests {
         assert!(right.is_empty());
     }
 
+    /// The plan of [`two_three`] with its whole read as `whole` (and cut if that is unsure).
+    fn two_three_read_as(whole: Answer) -> Plan {
+        let mut joined = plan(&two_three()).unwrap();
+        assert_eq!(joined.images().len(), 1);
+        joined.cut_unsure(&[whole]).unwrap();
+        joined
+    }
+
     #[test]
-    fn only_a_wide_part_is_cut() {
-        let joined = plan(&two_three()).unwrap();
+    fn only_a_wide_part_whose_whole_is_unsure_is_cut() {
+        let unsure = answer(8, 0.4, 0.5);
+        let mut joined = two_three_read_as(unsure);
         assert_eq!(joined.parts(), 1);
         assert_eq!(joined.images().len(), 1 + 2 * CUTS.len());
+        // Each part is cut once: asking again adds nothing.
+        assert_eq!(joined.cut_unsure(&vec![unsure; 1 + 2 * CUTS.len()]), Ok(0));
+        // A whole read surely enough is never cut: no cut could be taken over it.
+        let sure = answer(2, 0.5, 0.1);
+        assert!(sureness(&sure) >= UNSURE);
+        assert_eq!(two_three_read_as(sure).images().len(), 1);
+        // Without an answer for it, a part is not cut either.
+        let mut unread = plan(&two_three()).unwrap();
+        assert_eq!(unread.cut_unsure(&[]), Ok(0));
+        // A narrow part is never cut, however unsure.
         let one_seven = Strokes::from_points(&[vec![[0.0, 0.0], [60.0, 0.0], [20.0, 100.0]]], 12.0);
-        let single = plan(&one_seven).unwrap();
+        let mut single = plan(&one_seven).unwrap();
+        assert_eq!(single.cut_unsure(&[unsure]), Ok(0));
         assert_eq!(single.images().len(), 1);
         assert_eq!(single.images()[0], to_mnist(&one_seven).unwrap().unwrap());
         assert_eq!(plan(&Strokes::default()).unwrap(), Plan::default());
@@ -237,7 +298,7 @@ mod tests {
 
     #[test]
     fn a_cut_is_taken_only_over_an_unsure_whole_and_with_much_surer_halves() {
-        let joined = plan(&two_three()).unwrap();
+        let joined = two_three_read_as(answer(8, 0.4, 0.5));
         let n = joined.images().len();
         // The whole and most halves are read as unsure 8s, likely not digits at all (0.2 sure).
         let mut answers = vec![answer(8, 0.4, 0.5); n];

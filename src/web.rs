@@ -172,23 +172,51 @@ pub fn preprocess(xy: Vec<f32>, ends: Vec<u32>, brush: f32) -> Result<Option<Vec
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// A drawing read as a number: the images to classify in one batch (each part's, and the two
-/// halves of each cut tried where a part may be two joined digits), then which of them make
-/// the number once they are read. A single digit gives what `preprocess` gives.
+/// A drawing read as a number: each part's image to classify in one batch; then, where a wide
+/// part the classifier is unsure of may be two joined digits, the two halves of each cut tried
+/// (`cutUnsure`, a second batch, only then); then which images make the number. A single digit
+/// gives what `preprocess` gives.
 #[wasm_bindgen]
 pub struct NumberPlan(joined::Plan);
 
 #[wasm_bindgen]
 impl NumberPlan {
-    /// Every image, one after the other (`n * 784` values), for one `classify`.
+    /// Every image so far, one after the other (`n * 784` values), for one `classify`.
     #[wasm_bindgen(getter)]
     pub fn images(&self) -> Vec<f32> {
         self.0.images().as_flattened().to_vec()
     }
 
+    /// Given `classify`'s answers for `images`, the images of the cuts worth reading (both
+    /// halves of each, `n * 784` values; empty when there are none), now also at the end of
+    /// `images`.
+    #[wasm_bindgen(js_name = cutUnsure)]
+    pub fn cut_unsure(&mut self, answers: Vec<f32>) -> Result<Vec<f32>, JsError> {
+        let answers = self.answers(&answers)?;
+        let added = self
+            .0
+            .cut_unsure(&answers)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let images = self.0.images();
+        Ok(images[images.len() - added..].as_flattened().to_vec())
+    }
+
     /// The images that make the number, left to right (indices into `images`), given
     /// `classify`'s answers for all of them.
     pub fn choose(&self, answers: Vec<f32>) -> Result<Vec<u32>, JsError> {
+        let answers = self.answers(&answers)?;
+        Ok(self
+            .0
+            .choose(&answers)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect())
+    }
+}
+
+impl NumberPlan {
+    /// `classify`'s answers for every image so far, or why they are not.
+    fn answers(&self, answers: &[f32]) -> Result<Vec<Answer>, JsError> {
         let expected = self.0.images().len() * ANSWER_LEN;
         if answers.len() != expected {
             return Err(JsError::new(&format!(
@@ -196,15 +224,9 @@ impl NumberPlan {
                 answers.len()
             )));
         }
-        let answers: Vec<Answer> = answers
+        Ok(answers
             .chunks_exact(ANSWER_LEN)
             .map(Answer::from_row)
-            .collect();
-        Ok(self
-            .0
-            .choose(&answers)
-            .into_iter()
-            .map(|i| i as u32)
             .collect())
     }
 }

@@ -118,14 +118,7 @@ async fn the_web_model_says_how_likely_a_drawing_is_not_a_digit() {
     let seven = probabilities(&rec, xy, ends).await;
     assert_eq!(argmax(&seven[..10]), 7);
     assert!(seven[10] < 0.1, "{seven:?}");
-    // Hatching: five parallel diagonal strokes, nothing like a digit.
-    let mut xy = Vec::new();
-    let mut ends = Vec::new();
-    for k in 0..5 {
-        let x = 40.0 + 45.0 * k as f32;
-        xy.extend_from_slice(&[x, 250.0, x + 60.0, 30.0]);
-        ends.push(2 * (k + 1));
-    }
+    let (xy, ends) = hatching();
     let hatching = probabilities(&rec, xy, ends).await;
     assert!(hatching[10] > 0.9, "{hatching:?}");
 }
@@ -146,6 +139,8 @@ async fn a_number_is_read_in_one_batch_digit_by_digit() {
     );
     let batch = number_probabilities(&rec, xy, ends).await;
     assert_eq!(batch.len(), 2 * ANSWER_LEN);
+    let mut plan = plan;
+    assert!(plan.cut_unsure(batch.clone()).unwrap().is_empty());
     assert_eq!(plan.choose(batch.clone()).unwrap(), [0, 1]);
     assert!(plan.choose(batch[..ANSWER_LEN].to_vec()).is_err());
     let (xy, ends) = seven();
@@ -164,6 +159,57 @@ async fn a_number_is_read_in_one_batch_digit_by_digit() {
     );
     assert!(plan_number(vec![], vec![], 16.0).unwrap().is_none());
     assert!(plan_number(vec![1.0], vec![1], 16.0).is_err());
+}
+
+/// Five parallel diagonal strokes: wider than tall, and nothing like a digit.
+fn hatching() -> (Vec<f32>, Vec<u32>) {
+    let mut xy = Vec::new();
+    let mut ends = Vec::new();
+    for k in 0..5 {
+        let x = 40.0 + 45.0 * k as f32;
+        xy.extend_from_slice(&[x, 250.0, x + 60.0, 30.0]);
+        ends.push(2 * (k + 1));
+    }
+    (xy, ends)
+}
+
+#[wasm_bindgen_test]
+async fn a_wide_part_read_unsurely_is_cut_and_read_again() {
+    let rec = Recognizer::create("web".into(), Backend::Cpu, None)
+        .await
+        .unwrap();
+    let classify = |images: Vec<f32>| {
+        let promise = rec.classify(images);
+        async move { Float32Array::from(JsFuture::from(promise).await.unwrap()).to_vec() }
+    };
+    let (xy, ends) = hatching();
+    let mut plan = plan_number(xy, ends, 16.0).unwrap().unwrap();
+    assert_eq!(plan.images().len(), 784, "one part");
+    let whole = classify(plan.images()).await;
+    assert!(
+        plan.cut_unsure(whole[..10].to_vec()).is_err(),
+        "answers of the wrong length"
+    );
+    let halves = plan.cut_unsure(whole.clone()).unwrap();
+    assert!(
+        !halves.is_empty() && halves.len().is_multiple_of(2 * 784),
+        "{}",
+        halves.len()
+    );
+    assert_eq!(
+        plan.images().len(),
+        784 + halves.len(),
+        "the halves come after the whole"
+    );
+    assert_eq!(plan.images()[784..], halves[..]);
+    // Every image is needed to choose.
+    assert!(plan.choose(whole.clone()).is_err());
+    let answers = [whole, classify(halves).await].concat();
+    let chosen = plan.choose(answers).unwrap();
+    assert!(chosen == [0] || chosen.len() == 2, "{chosen:?}");
+    // Asking again cuts nothing more.
+    let all = classify(plan.images()).await;
+    assert!(plan.cut_unsure(all).unwrap().is_empty());
 }
 
 #[wasm_bindgen_test]

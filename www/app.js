@@ -52,8 +52,9 @@ async function predict() {
   try {
     const { xy, ends, brush } = pad.flat();
     const t0 = performance.now();
-    // Each digit of a number (or the one digit), and both halves of each cut where two digits
-    // may be joined, classified in one batch; then the digits chosen from the answers.
+    // Each digit of a number (or the one digit) classified in one batch; where a wide part may
+    // be two joined digits and the answer is unsure, both halves of each cut in a second; then
+    // the digits chosen from the answers.
     const plan = engine.mod.planNumber(xy, ends, brush);
     if (!plan) {
       view.empty();
@@ -63,6 +64,11 @@ async function predict() {
     try {
       images = plan.images;
       answers = await engine.classify(images);
+      const halves = plan.cutUnsure(answers);
+      if (halves.length) {
+        images = joined(images, halves);
+        answers = joined(answers, await engine.classify(halves));
+      }
       chosen = [...plan.choose(answers)];
     } finally {
       plan.free();
@@ -84,6 +90,14 @@ async function predict() {
  * backend can leave the page looking still with a frame's answer still to come (tests wait). */
 function reading(on) {
   document.documentElement.toggleAttribute('data-reading', on);
+}
+
+/** `a` then `b`, as one Float32Array. */
+function joined(a, b) {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** The `i`th run of `size` values of `all` (an image's answer, or its pixels). */

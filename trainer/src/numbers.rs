@@ -1,7 +1,7 @@
 //! Whole numbers as a person writes them on the pad (issue #21), to measure reading a number
 //! from its strokes: digits placed left to right with random gaps, sizes, baselines and slants,
-//! then read the page's way (`digits::joined::plan`, one batch through the model, then
-//! `Plan::choose`).
+//! then read the page's way (`digits::joined::plan`, one batch through the model, the cuts of
+//! the wide parts it is unsure of in a second, then `Plan::choose`).
 //!
 //! Every digit is one the models never trained on: a test-split MNIST digit traced into pen
 //! strokes (`trace.rs`, as the drawn-digit figure uses them) or, for one in [`STYLED`], a
@@ -191,22 +191,31 @@ fn join_on(written: &mut Vec<Vec<Point>>, mut next: Vec<Vec<Point>>) {
     written.extend(next);
 }
 
-/// Every drawing planned as the page plans it (`joined::plan`), all images in one set, and
-/// where each drawing's images start.
-fn plans(drawings: &[&Strokes]) -> (Vec<Plan>, Dataset, Vec<usize>) {
-    let mut pixels = Vec::new();
-    let mut plans = Vec::with_capacity(drawings.len());
-    let mut starts = Vec::with_capacity(drawings.len());
-    let mut at = 0;
-    for &strokes in drawings {
-        let p = plan(strokes).unwrap_or_default();
-        starts.push(at);
-        at += p.images().len();
-        pixels.extend(p.images().iter().flatten().map(|&v| byte(v)));
-        plans.push(p);
-    }
+/// The answers for `images`, all in one set, as the page gets them.
+fn answers(model: &Mlp, images: &[&[[f32; INPUT_SIZE]]], device: &Device) -> Vec<Answer> {
+    let pixels: Vec<u8> = images
+        .iter()
+        .flat_map(|i| i.iter().flatten())
+        .map(|&v| byte(v))
+        .collect();
     let found = pixels.len() / INPUT_SIZE;
-    (plans, Dataset::from_pixels(pixels, vec![0; found]), starts)
+    let set = Dataset::from_pixels(pixels, vec![0; found]);
+    probabilities(model, &set, device)
+        .iter()
+        .map(|p| answer(p))
+        .collect()
+}
+
+/// Splits `all` into runs of `lengths`.
+fn runs<T>(mut all: &[T], lengths: impl IntoIterator<Item = usize>) -> Vec<&[T]> {
+    lengths
+        .into_iter()
+        .map(|n| {
+            let (run, rest) = all.split_at(n);
+            all = rest;
+            run
+        })
+        .collect()
 }
 
 /// An answer as the page gets it, from a row of softmax probabilities over all outputs.
@@ -221,18 +230,35 @@ fn answer(p: &[f32]) -> Answer {
 /// What the page reads for each drawing, in one batch: the chosen images' answers, left to
 /// right.
 pub fn read_all(model: &Mlp, drawings: &[&Strokes], device: &Device) -> Vec<Vec<Answer>> {
-    let (plans, images, starts) = plans(drawings);
-    let answers: Vec<Answer> = probabilities(model, &images, device)
+    let mut plans: Vec<Plan> = drawings
         .iter()
-        .map(|p| answer(p))
+        .map(|s| plan(s).unwrap_or_default())
         .collect();
+    // Every drawing's parts in one batch, then the cuts of the wide parts read unsurely.
+    let parts: Vec<&[[f32; INPUT_SIZE]]> = plans.iter().map(Plan::images).collect();
+    let first = answers(model, &parts, device);
+    let mut read: Vec<Vec<Answer>> = runs(&first, plans.iter().map(|p| p.images().len()))
+        .into_iter()
+        .map(<[Answer]>::to_vec)
+        .collect();
+    let added: Vec<usize> = plans
+        .iter_mut()
+        .zip(&read)
+        .map(|(p, own)| p.cut_unsure(own).unwrap_or(0))
+        .collect();
+    let halves: Vec<&[[f32; INPUT_SIZE]]> = plans
+        .iter()
+        .zip(&added)
+        .map(|(p, &n)| &p.images()[p.images().len() - n..])
+        .collect();
+    let second = answers(model, &halves, device);
+    for (own, more) in read.iter_mut().zip(runs(&second, added)) {
+        own.extend_from_slice(more);
+    }
     plans
         .iter()
-        .zip(starts)
-        .map(|(p, start)| {
-            let own = &answers[start..start + p.images().len()];
-            p.choose(own).into_iter().map(|i| own[i]).collect()
-        })
+        .zip(&read)
+        .map(|(p, own)| p.choose(own).into_iter().map(|i| own[i]).collect())
         .collect()
 }
 

@@ -1,5 +1,5 @@
 //! Reading whole numbers the page's way (`digits::joined::plan`, one batch through the model,
-//! then `Plan::choose`): the numbers the e2e tests draw, and the whole-number generator on the
+//! the cuts of an unsure wide part in a second, then `Plan::choose`): the numbers the e2e tests draw, and the whole-number generator on the
 //! fixture's digits.
 
 mod common;
@@ -7,6 +7,7 @@ mod common;
 use burn::prelude::*;
 use digits::classifier::{Answer, Classifier, top};
 use digits::joined::plan;
+use digits::model::INPUT_SIZE;
 use digits::preprocess::Strokes;
 use serde::Deserialize;
 use trainer::export::{ModelCard, Stored};
@@ -46,10 +47,18 @@ fn read(strokes: &Strokes, preset: &str) -> (String, usize) {
     let card = ModelCard::load(&root.join(format!("model/{preset}.json"))).unwrap();
     let bytes = std::fs::read(root.join(format!("model/{preset}.bpk"))).unwrap();
     let classifier = Classifier::new(&bytes, &card.config(), cpu()).unwrap();
-    let plan = plan(strokes).unwrap();
-    let answers: Vec<Answer> = classifier
-        .probabilities_blocking(plan.images().as_flattened())
-        .unwrap();
+    let mut plan = plan(strokes).unwrap();
+    let read_all = |images: &[[f32; INPUT_SIZE]]| {
+        classifier
+            .probabilities_blocking(images.as_flattened())
+            .unwrap()
+    };
+    let mut answers: Vec<Answer> = read_all(plan.images());
+    let halves = plan.cut_unsure(&answers).unwrap();
+    if halves > 0 {
+        let images = plan.images();
+        answers.extend(read_all(&images[images.len() - halves..]));
+    }
     let read = plan
         .choose(&answers)
         .into_iter()
