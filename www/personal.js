@@ -42,6 +42,10 @@ class Store {
   #memory = new Map();
   /** Why nothing is saved on this device, or null. */
   unsaved = null;
+  /** Whether the browser keeps the site's storage when the device runs short of space: true,
+   * false (it may clear it then, examples and all), or null (not known). */
+  persistent = null;
+  #asked = false;
 
   async open() {
     try {
@@ -57,6 +61,25 @@ class Store {
     } catch (e) {
       this.unsaved = `IndexedDB is not available (${errorText(e)})`;
     }
+  }
+
+  /**
+   * Learns whether the browser keeps the site's storage when space runs low and, with `ask`,
+   * asks it to (once a visit: Firefox shows a prompt, so only after a person's correction, never
+   * on load). `onAnswer()` is called once it is known.
+   */
+  async keep(ask, onAnswer) {
+    const storage = globalThis.navigator?.storage;
+    if (!this.#db || this.persistent || !storage?.persisted || (ask && this.#asked)) return;
+    if (ask) this.#asked = true;
+    try {
+      let kept = await storage.persisted();
+      if (!kept && ask && storage.persist) kept = await storage.persist();
+      this.persistent = kept;
+    } catch {
+      return; // not known: nothing said
+    }
+    onAnswer();
   }
 
   /** The stored record of `model` (undefined if none); rejects when it cannot be read. */
@@ -221,6 +244,7 @@ export class Personal {
     }
     if (this.#records.has(model)) return;
     const record = this.#adopt(model, stored);
+    if (record?.examples.length) this.#store.keep(false, () => this.#onChange(model));
     if (record && record.base !== fingerprint(card)) {
       await this.#change(model, (r) => {
         const valid = r && validRecord(r, model, this.#limits).record;
@@ -247,6 +271,7 @@ export class Personal {
       progress: now.progress ?? 0,
       note: [now.damaged, now.note].filter(Boolean).join(' ') || null,
       unsaved: this.#store.unsaved,
+      persistent: this.#store.persistent,
     };
   }
 
@@ -266,6 +291,8 @@ export class Personal {
     if (done) {
       Object.assign(this.#state(model), { note: null, damaged: null });
       this.#trainIfDue(model);
+      // Not awaited: Firefox's prompt may wait on the person.
+      this.#store.keep(true, () => this.#onChange(model));
     }
   }
 

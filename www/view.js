@@ -45,13 +45,15 @@ export class View {
   /**
    * The personal model's status line (see personal.js `status()`): `data-examples` is how many
    * examples the model in use learned from (0 while the shipped one is, `inUse` false),
-   * `data-training` whether a fine-tune runs.
+   * `data-training` whether a fine-tune runs, `data-persistent` whether the browser keeps them
+   * when space runs low ("true", "false" or "null": not known).
    */
-  showPersonal({ examples, learned, training, progress, note, unsaved }, minExamples, inUse) {
+  showPersonal({ examples, learned, training, progress, note, unsaved, persistent }, minExamples, inUse) {
     const line = document.getElementById('personal');
     const bar = document.getElementById('personal-progress');
     line.dataset.examples = String(learned && inUse ? learned.examples : 0);
     line.dataset.saved = String(examples);
+    line.dataset.persistent = String(persistent ?? null);
     line.dataset.training = String(training);
     line.dataset.learnMs = learned ? String(Math.round(learned.ms)) : '';
     bar.hidden = !training;
@@ -73,6 +75,7 @@ export class View {
     }
     if (note) parts.push(note);
     if (unsaved && examples > 0) parts.push(`Not kept after this visit: ${unsaved}.`);
+    else if (persistent === false && examples > 0) parts.push('This browser may clear them if the device runs short of space.');
     const text = parts.join(' ');
     const span = document.getElementById('personal-text');
     if (span.textContent !== text) span.textContent = text;

@@ -42,6 +42,40 @@ async function readings(page, seeds) {
 const sevens = (digits) => digits.filter((d) => d === 7).length;
 
 describe('teaching it your handwriting', () => {
+  test('the browser is asked to keep the examples on the first correction, never on load, once a visit; the page says when it may clear them', () =>
+    h.withPage(env.browser, env.server, { query: '?backend=cpu', name: 'persist' }, async (ctx) => {
+      const { page, context } = ctx;
+      // The browser's answers: persisted() as the test sets it, persist() refused (as Chromium
+      // does for a site with little engagement).
+      await context.addInitScript(() => {
+        const calls = (window.__storage = { persisted: 0, persist: 0 });
+        navigator.storage.persisted = async () => {
+          calls.persisted += 1;
+          return sessionStorage.getItem('e2e-kept') === 'true';
+        };
+        navigator.storage.persist = async () => {
+          calls.persist += 1;
+          return false;
+        };
+      });
+      const calls = () => page.evaluate(() => ({ ...window.__storage }));
+      await h.openApp(ctx);
+      assert.deepEqual(await calls(), { persisted: 0, persist: 0 }, 'nothing asked on load, with nothing taught');
+      for (const n of [1, 2]) {
+        await h.drawAndSettle(page, h.arabicSeven(n));
+        await h.actAndSettle(page, () => page.click('[data-testid="teach-7"]'));
+        await page.waitForSelector(`[data-testid="personal"][data-saved="${n}"][data-persistent="false"]`, { state: 'attached', timeout: 10_000 });
+      }
+      assert.equal((await calls()).persist, 1, 'asked on the first correction, once');
+      assert.match((await personal(page)).text, /may clear them if the device runs short of space/);
+      // Kept from now on (say the person bookmarked the page): a reload learns it without asking.
+      await page.evaluate(() => sessionStorage.setItem('e2e-kept', 'true'));
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('[data-testid="personal"][data-saved="2"][data-persistent="true"]', { state: 'attached', timeout: 30_000 });
+      assert.equal((await calls()).persist, 0, 'not asked again');
+      assert.doesNotMatch((await personal(page)).text, /may clear/);
+    }));
+
   test('five corrections teach it the Eastern Arabic 7 (a V) it misread; kept over a reload; gone on reset; nothing sent', () =>
     h.withPage(env.browser, env.server, { query: '?backend=cpu', name: 'learn' }, async (ctx) => {
       const { page } = ctx;
