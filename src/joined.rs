@@ -3,7 +3,7 @@
 //! vertical lines, and the best cut is taken only when the classifier is unsure of the whole and
 //! much surer of both halves, so that a wide digit stays one. A cut can only replace a whole the
 //! classifier is unsure of, so the halves are drawn and read only for those: a wide digit read
-//! surely (a 0, a 2, a W) costs one image, not nineteen.
+//! surely (a flat 0 or 2) costs one image, not nineteen.
 //!
 //! The rule's numbers were chosen on numbers made of training-split digits (`trainer/examples/
 //! joined_rule.rs`), not on the held-out ones `trainer evaluate` reports: looser rules read a few

@@ -227,8 +227,8 @@ fn answer(p: &[f32]) -> Answer {
     }
 }
 
-/// What the page reads for each drawing, in one batch: the chosen images' answers, left to
-/// right.
+/// What the page reads for each drawing: every drawing's parts in one batch, the cuts of the
+/// wide parts read unsurely in a second; the chosen images' answers, left to right.
 pub fn read_all(model: &Mlp, drawings: &[&Strokes], device: &Device) -> Vec<Vec<Answer>> {
     let mut plans: Vec<Plan> = drawings
         .iter()

@@ -1,6 +1,6 @@
 //! Reading whole numbers the page's way (`digits::joined::plan`, one batch through the model,
-//! the cuts of an unsure wide part in a second, then `Plan::choose`): the numbers the e2e tests draw, and the whole-number generator on the
-//! fixture's digits.
+//! the cuts of an unsure wide part in a second, then `Plan::choose`): the numbers the e2e tests
+//! draw, and the whole-number generator on the fixture's digits.
 
 mod common;
 
