@@ -34,8 +34,8 @@ impl std::error::Error for ClassifyError {}
 /// On a [`Classifier::bucketed`] one, batches of more than one image are padded (with blank
 /// images) to one of a few sizes, so that they reuse a few compiled shapes instead of stalling on
 /// each new count (on SwiftShader's WebGPU the first batch of 3 took 3.3 s): up to
-/// `BATCH_BUCKETS[0]` for a number's digits, then multiples of `BATCH_BUCKETS[1]` for a number
-/// with two joined digits, whose cuts add 18 images.
+/// `BATCH_BUCKETS[0]` for a number's digits, then multiples of `BATCH_BUCKETS[1]` for the
+/// halves of a wide part's cuts (18 images each; `joined`).
 pub const BATCH_BUCKETS: [usize; 2] = [8, 32];
 
 /// The rows a bucketed batch of `n` images is padded to.

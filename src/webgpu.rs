@@ -52,9 +52,9 @@ pub(crate) async fn classifier(
     let gpu = Classifier::new(weights, &preset.config(), device)
         .map_err(WebGpuError::Weights)?
         .bucketed();
-    // One image, two (a number's batch) and nine (one with two joined digits, their cuts
-    // added), each padded to its bucket: the shapes the page will send are compiled here, in the
-    // worker, rather than on a person's first number or first wide stroke.
+    // One image, two (a number's batch) and nine (as the 18 halves of a wide part's cuts are),
+    // each padded to its bucket: the shapes the page will send are compiled here, in the worker,
+    // rather than on a person's first number or first unsure wide stroke.
     let probe = warm_up_image();
     for batch in [
         probe.clone(),

@@ -102,9 +102,10 @@ describe('Chromium with WebGPU', () => {
           assert.equal(a.prediction, String(digit), `the ${digit} recipe`);
           await Promise.all([gpu, cpu].map((p) => h.actAndSettle(p.page, () => p.page.keyboard.press('Escape'))));
         }
-        // "Not a digit" comes from the same eleventh output on both. A W is wide: each of its
-        // frames is read with the halves of its cuts (19 images), 100-300 ms on SwiftShader's
-        // WebGPU; settling waits for its last frame's answer (html[data-reading]).
+        // "Not a digit" comes from the same eleventh output on both. A W is wide and read
+        // unsurely: each of its frames is read again with the halves of its cuts (18 images),
+        // 100-300 ms on SwiftShader's WebGPU; settling waits for its last frame's answer
+        // (html[data-reading]).
         const [a, b] = await Promise.all([gpu, cpu].map((p) => h.drawAndSettle(p.page, h.LETTER_W)));
         h.assertPrediction(a, 'a W on WebGPU');
         assert.deepEqual([a.notDigit, b.notDigit], [true, true], 'a W is no digit on either backend');
