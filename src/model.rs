@@ -62,6 +62,11 @@ pub struct Recipe {
     /// Drawings that are not digits, as this share of the training digits, taught as an
     /// eleventh output (`NOT_A_DIGIT`); 0 for a network of ten outputs.
     pub negatives: f32,
+    /// Real writers' pen digits (pendigits, UNIPEN), each drawn this many times an epoch with
+    /// fresh variations; 0: MNIST only.
+    pub pen_repeat: usize,
+    /// Share of UNIPEN's letters (less the digit-shaped ones) taught as "not a digit".
+    pub pen_letters: f32,
 }
 
 /// Every model; the first is the page's default.
@@ -86,6 +91,8 @@ pub const ARCHITECTURES: &[Architecture] = &[
             augment: true,
             coarse_rate: 0.2,
             negatives: 0.75,
+            pen_repeat: 2,
+            pen_letters: 0.5,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
@@ -107,6 +114,8 @@ pub const ARCHITECTURES: &[Architecture] = &[
             augment: false,
             coarse_rate: 0.0,
             negatives: 0.0,
+            pen_repeat: 0,
+            pen_letters: 0.0,
         },
     },
 ];

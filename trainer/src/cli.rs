@@ -152,6 +152,31 @@ pub struct TrainArgs {
         |h| h.negatives.to_string(),
     ))]
     pub negatives: Option<f32>,
+    #[arg(long, help = per_preset(
+        "Real writers' pen digits (pendigits, UNIPEN): each drawn this many times an epoch, afresh; 0: none",
+        |h| h.pen_repeat.to_string(),
+    ))]
+    pub pen_repeat: Option<usize>,
+    #[arg(long, help = per_preset(
+        "Share of UNIPEN's letters (less the digit-shaped ones) taught as \"not a digit\"",
+        |h| h.pen_letters.to_string(),
+    ))]
+    pub pen_letters: Option<f32>,
+    /// Draw the pen glyphs plainly every epoch, without varying slant, size, pen, sampling
+    /// and tremor (to measure what the variations give).
+    #[arg(long)]
+    pub pen_plain: bool,
+    /// Folder with pendigits-orig.tra and .tes [default: $PENDIGITS_DIR, then
+    /// shared/data/pendigits beside the checkout].
+    #[arg(long, value_name = "DIR")]
+    pub pendigits: Option<PathBuf>,
+    /// Folder with UNIPEN's digits.jsonl.gz and letters.jsonl.gz [default: $UNIPEN_DIR, then
+    /// shared/data/unipen beside the checkout].
+    #[arg(long, value_name = "DIR")]
+    pub unipen: Option<PathBuf>,
+    /// Train on MNIST alone (no real writers' pen sets), whatever the preset says.
+    #[arg(long, conflicts_with_all = ["pen_repeat", "pen_letters"])]
+    pub mnist_only: bool,
     /// Train on only the first N images of the training split (quick experiments).
     #[arg(long)]
     pub limit: Option<usize>,
@@ -195,6 +220,10 @@ pub struct EvaluateArgs {
     /// Also write the held-out style drawings as a picture (binary PGM), one row per style.
     #[arg(long, value_name = "FILE")]
     pub style_sheet: Option<PathBuf>,
+    /// Measure only on the real writers' pen sets (pendigits' validation writers, UNIPEN's
+    /// held-out sites): quick, and needs no MNIST.
+    #[arg(long, conflicts_with = "fixture")]
+    pub pen: bool,
     /// Also write the real-writer digits the model misreads as a picture (binary PGM), one
     /// row per true digit, and print what each row was read as.
     #[arg(long, value_name = "FILE")]
@@ -279,8 +308,15 @@ impl TrainArgs {
             seed,
             adam_epsilon,
             augment,
-            coarse_rate
+            coarse_rate,
+            pen_repeat,
+            pen_letters
         );
+        hyper.pen_plain |= self.pen_plain;
+        if self.mnist_only {
+            hyper.pen_repeat = 0;
+            hyper.pen_letters = 0.0;
+        }
         if self.lr_final.is_some() {
             hyper.lr_final = self.lr_final;
         }

@@ -86,6 +86,16 @@ pub struct ModelCard {
     /// it turns away there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_a_digit: Option<crate::rejection::Rejection>,
+    /// Real writers' pen strokes: pendigits' validation writers, UNIPEN's held-out sites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pen: Option<crate::measure::pen::PenScores>,
+    /// The real writers' files the model learned from, with their checksums (MNIST's are in
+    /// `data`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trained_sets: Option<Vec<crate::sets::real_writers::SetFile>>,
+    /// How the pen glyphs were varied each epoch (`draw::pen::PenConfig`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pen_drawing: Option<String>,
     /// The "not a digit" gate beside the model (`trainer gate`), and what it rejects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateCard>,

@@ -41,6 +41,7 @@ pub fn hyper(epochs: usize) -> Hyper {
         coarse_rate: 0.0,
         outputs: config.outputs,
         negatives: 0.0,
+        ..Hyper::default()
     }
 }
 

@@ -56,6 +56,16 @@ pub enum DataError {
         expected: String,
         actual: String,
     },
+    #[error(
+        "{path}: checksum mismatch (SHA-256 {actual}, expected {expected}); the file is damaged \
+         or not the published one. {hint}"
+    )]
+    Damaged {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+        hint: String,
+    },
 }
 
 /// Grayscale images, row-major, one byte per pixel.

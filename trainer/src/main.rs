@@ -49,6 +49,8 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         precision: args.weights,
         out: args.out.unwrap_or_else(|| in_workspace("model")),
         show_progress: !args.quiet,
+        pendigits: args.pendigits.clone(),
+        unipen: args.unipen.clone(),
     };
     let outcome = run::run(request, |event| match event {
         Event::Started {
@@ -139,6 +141,14 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
         write_atomic(path, &sheet)?;
         eprintln!("wrote {}", path.display());
         print!("{legend}");
+    }
+    if args.pen {
+        let sets = trainer::measure::pen::PenSets::load()?;
+        let threshold = card.not_a_digit_threshold().ok();
+        trainer::measure::pen::print(&trainer::measure::pen::measure(
+            &model, &sets, threshold, &device,
+        ));
+        return Ok(());
     }
     if args.fixture {
         let set = fixture::load()?.prepared(card.normalized_input());

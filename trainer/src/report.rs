@@ -24,6 +24,8 @@ pub struct Measurements {
     pub writers: Evaluation,
     /// What an eleventh "not a digit" output does, for a network that has one.
     pub rejection: Option<crate::rejection::Rejection>,
+    /// Real writers' pen strokes (`measure::pen`); `None` where the sets are not at hand.
+    pub pen: Option<crate::measure::pen::PenScores>,
 }
 
 /// Measures `model` on `raw_test` (MNIST's test images as scanned; normalised here when the
@@ -46,6 +48,18 @@ pub fn measure(
     let writers_set = writers_set();
     let writers = evaluate(model, &writers_set, device);
     let rejection = crate::rejection::measure(model, &drawn_set, &test_set, &writers_set, device)?;
+    let pen = match crate::measure::pen::PenSets::load() {
+        Ok(sets) => Some(crate::measure::pen::measure(
+            model,
+            &sets,
+            rejection.as_ref().map(|r| r.threshold),
+            device,
+        )),
+        Err(e) => {
+            eprintln!("warning: no real writers' pen sets to measure on: {e:#}");
+            None
+        }
+    };
     Ok(Measurements {
         test,
         drawn,
@@ -55,6 +69,7 @@ pub fn measure(
         fixture,
         writers,
         rejection,
+        pen,
     })
 }
 
@@ -95,6 +110,7 @@ impl ModelCard {
         self.writers_per_class_accuracy = Some(m.writers.per_class());
         self.writers_confusion = Some(m.writers.confusion);
         self.not_a_digit = m.rejection.clone();
+        self.pen = m.pen.clone();
     }
 }
 
@@ -129,6 +145,9 @@ pub fn print(m: &Measurements) {
     print_writers(&m.writers);
     if let Some(r) = &m.rejection {
         crate::rejection::print(r);
+    }
+    if let Some(p) = &m.pen {
+        crate::measure::pen::print(p);
     }
 }
 

@@ -8,13 +8,16 @@ use anyhow::Context;
 use digits::weights::{self, Precision};
 
 use crate::backend::Backend;
+use crate::draw::pen::PenConfig;
 use crate::evaluate::evaluate;
 use crate::export::{ModelCard, Paths, RunFacts, Stored};
 use crate::files::write_atomic;
 use crate::mnist::{self, Dataset};
 use crate::report::{self, Measurements};
+use crate::sets::real_writers::{RealWriters, SetFile};
+use crate::sets::{self, Glyph};
 use crate::split::{Split, article_split};
-use crate::train::{EpochStats, Hyper, RunOptions, train};
+use crate::train::{EpochStats, Hyper, RunOptions, train_with};
 use crate::{fixture, plots};
 
 /// What to train and where its files go.
@@ -30,6 +33,10 @@ pub struct Request {
     pub precision: Precision,
     pub out: PathBuf,
     pub show_progress: bool,
+    /// Folders of the real writers' pen sets, or `None` for their usual places
+    /// (`sets::pendigits::resolve_dir`, `sets::unipen::resolve_dir`).
+    pub pendigits: Option<PathBuf>,
+    pub unipen: Option<PathBuf>,
 }
 
 /// What a run reports as it goes, for the command line to print.
@@ -79,6 +86,8 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         .prepared(hyper.normalize && !hyper.augment);
     let digits_trained = train_set.len();
     let train_set = with_negatives(train_set, hyper.negatives)?;
+    let pen = pen_glyphs(hyper, req.pendigits.as_deref(), req.unipen.as_deref())?;
+    let train_set = with_pen(train_set, &pen.glyphs);
     let raw_test = all.select(&split.test);
     let test_set = raw_test.clone().prepared(hyper.normalize);
     report(Event::Started {
@@ -93,9 +102,10 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         show_progress: req.show_progress,
         host_adam: req.backend.host_adam(),
     };
-    let (model, history) = train(
+    let (model, history) = train_with(
         hyper,
         &train_set,
+        &pen.glyphs,
         &test_set,
         &device.clone().autodiff(),
         &options,
@@ -127,7 +137,7 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
             name: req.name.clone(),
             backend: req.backend,
             trained_on: digits_trained,
-            negatives: train_set.len() - digits_trained,
+            negatives: train_set.len() - digits_trained - pen.digits,
             train_split: split.train.len(),
             history,
             unrounded_test_correct: unrounded.correct,
@@ -135,6 +145,17 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     );
     card.record(&measured);
     card.record_weights(&bytes, req.precision);
+    if !pen.glyphs.is_empty() {
+        card.trained_sets = Some(pen.files);
+        card.pen_drawing = Some(format!("{:?}", PenConfig::default()));
+        card.split += &format!(
+            ", with {} real writers' pen digits and {} letters drawn afresh each epoch",
+            pen.digits,
+            pen.glyphs.len() - pen.digits
+        );
+        card.samples_per_sec =
+            (train_set.len() * hyper.epochs) as f64 / card.train_seconds.max(f64::EPSILON);
+    }
     let title = format!("{}: {}", req.name, card.architecture);
     let curves = plots::curves_svg(&title, &card.history)?;
 
@@ -163,6 +184,86 @@ pub fn with_negatives(digits: Dataset, share: f32) -> anyhow::Result<Dataset> {
     let mut labels = digits.labels;
     labels.resize(labels.len() + n, digits::model::NOT_A_DIGIT);
     Ok(Dataset::from_pixels(pixels, labels))
+}
+
+/// The real writers' glyphs a run trains on, as `train_with` takes them: each digit
+/// `pen_repeat` times, then `pen_letters` of the letters (spread evenly over the file).
+pub struct PenGlyphs {
+    pub glyphs: Vec<Glyph>,
+    /// How many of `glyphs` are digits (the rest are letters, taught as "not a digit").
+    pub digits: usize,
+    pub files: Vec<SetFile>,
+}
+
+/// The pen glyphs `hyper` asks for, loaded from `pendigits` and `unipen` (or their usual
+/// places); none when it asks for none.
+pub fn pen_glyphs(
+    hyper: &Hyper,
+    pendigits: Option<&Path>,
+    unipen: Option<&Path>,
+) -> anyhow::Result<PenGlyphs> {
+    if hyper.pen_repeat == 0 && hyper.pen_letters <= 0.0 {
+        return Ok(PenGlyphs {
+            glyphs: Vec::new(),
+            digits: 0,
+            files: Vec::new(),
+        });
+    }
+    anyhow::ensure!(
+        hyper.pen_letters <= 0.0 || hyper.outputs == digits::model::WITH_NOT_A_DIGIT,
+        "--pen-letters teaches \"not a digit\", which needs --negatives above 0"
+    );
+    let sets = RealWriters::load(
+        &sets::pendigits::resolve_dir(pendigits),
+        &sets::unipen::resolve_dir(unipen),
+    )
+    .context(
+        "the real writers' pen sets are needed for this recipe; \
+         pass --mnist-only to train on MNIST alone",
+    )?;
+    let mut glyphs = Vec::new();
+    for _ in 0..hyper.pen_repeat {
+        glyphs.extend(sets.train_digits.iter().cloned());
+    }
+    let digits = glyphs.len();
+    let share = f64::from(hyper.pen_letters.clamp(0.0, 1.0));
+    let letters: Vec<Glyph> = sets
+        .train_letters
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (*i as f64 * share).floor() != ((i + 1) as f64 * share).floor())
+        .map(|(_, g)| g.clone())
+        .collect();
+    let mut files = sets.files;
+    if let Some(f) = files.iter_mut().find(|f| f.file.contains("letters")) {
+        f.trained = letters.len();
+    }
+    if hyper.pen_repeat == 0 {
+        files.retain(|f| f.file.contains("letters"));
+    }
+    if letters.is_empty() {
+        files.retain(|f| !f.file.contains("letters"));
+    }
+    glyphs.extend(letters);
+    Ok(PenGlyphs {
+        glyphs,
+        digits,
+        files,
+    })
+}
+
+/// `set` followed by `glyphs` drawn plainly, labelled with their digit or "not a digit".
+pub fn with_pen(set: Dataset, glyphs: &[Glyph]) -> Dataset {
+    if glyphs.is_empty() {
+        return set;
+    }
+    let drawn =
+        crate::measure::pen::drawn(glyphs, |g| g.digit().unwrap_or(digits::model::NOT_A_DIGIT));
+    let mut pixels = set.images.pixels;
+    pixels.extend_from_slice(&drawn.images.pixels);
+    let mut labels = set.labels;
+    labels.extend_from_slice(&drawn.labels);
+    Dataset::from_pixels(pixels, labels)
 }
 
 /// Seeds the training negatives: other drawings than the gate's and the measuring sets'.

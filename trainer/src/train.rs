@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::adam::HostAdam;
 use crate::batch::Batcher;
+use crate::draw::pen::{PenConfig, PenDrawer};
 use crate::evaluate::evaluate;
 use crate::mnist::Dataset;
+use crate::sets::Glyph;
 use crate::split::LegacyRandomState;
 
 /// How many parts each augmented epoch is split into, each made on its own thread by its own
@@ -54,6 +56,21 @@ pub struct Hyper {
     /// training digits, taught as an eleventh output (`rejection`); 0: none.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub negatives: f32,
+    /// Real writers' pen digits, each drawn this many times an epoch (`sets::real_writers`);
+    /// 0: none.
+    #[serde(default, skip_serializing_if = "is_zero_usize")]
+    pub pen_repeat: usize,
+    /// Share of the real writers' letters taught as "not a digit".
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pen_letters: f32,
+    /// Draw the pen glyphs plainly every epoch, without `draw::pen`'s variations (a lever
+    /// measured in docs/training.md; the presets vary them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pen_plain: bool,
+}
+
+fn is_zero_usize(x: &usize) -> bool {
+    *x == 0
 }
 
 fn is_zero(x: &f32) -> bool {
@@ -89,6 +106,9 @@ impl Hyper {
             coarse_rate: recipe.coarse_rate,
             outputs: arch.outputs(),
             negatives: recipe.negatives,
+            pen_repeat: recipe.pen_repeat,
+            pen_letters: recipe.pen_letters,
+            pen_plain: false,
         })
     }
 
@@ -153,8 +173,28 @@ pub fn train(
     test_set: &Dataset,
     device: &Device,
     options: &RunOptions,
+    on_epoch: impl FnMut(&EpochStats),
+) -> anyhow::Result<(Mlp, Vec<EpochStats>)> {
+    train_with(hyper, train_set, &[], test_set, device, options, on_epoch)
+}
+
+/// [`train`], where the last `pen.len()` images of `train_set` are those pen glyphs drawn
+/// plainly: an augmented run draws them afresh from their strokes each epoch (`draw::pen`)
+/// instead of distorting the image.
+pub fn train_with(
+    hyper: &Hyper,
+    train_set: &Dataset,
+    pen: &[Glyph],
+    test_set: &Dataset,
+    device: &Device,
+    options: &RunOptions,
     mut on_epoch: impl FnMut(&EpochStats),
 ) -> anyhow::Result<(Mlp, Vec<EpochStats>)> {
+    anyhow::ensure!(
+        pen.len() <= train_set.len(),
+        "more pen glyphs than training images"
+    );
+    let first_pen = train_set.len() - pen.len();
     anyhow::ensure!(hyper.batch_size > 0, "--batch-size must be at least 1");
     anyhow::ensure!(!train_set.is_empty(), "the training set is empty");
     anyhow::ensure!(
@@ -199,20 +239,34 @@ pub fn train(
             let mut shards: Vec<_> = (0..AUGMENT_SHARDS as u32)
                 .map(|k| {
                     let seed = (hyper.seed as u32).wrapping_add(k.wrapping_mul(0x9e37_79b9));
-                    crate::augment::Augmenter::new(seed, config.clone())
+                    (
+                        crate::augment::Augmenter::new(seed, config.clone()),
+                        PenDrawer::new(seed ^ 0x7e57_ab1e, PenConfig::default()),
+                    )
                 })
                 .collect();
             let epochs = hyper.epochs;
+            let pen_plain = hyper.pen_plain;
             scope.spawn(move || {
                 let per_shard = train_set.len().div_ceil(AUGMENT_SHARDS).max(1);
                 for _ in 0..epochs {
                     let mut buffer = train_set.clone();
                     std::thread::scope(|s| {
                         let parts = buffer.images.pixels.chunks_mut(per_shard * INPUT_SIZE);
-                        for (k, (part, aug)) in parts.zip(&mut shards).enumerate() {
+                        for (k, (part, (aug, drawer))) in parts.zip(&mut shards).enumerate() {
                             s.spawn(move || {
                                 for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
                                     let i = k * per_shard + j;
+                                    // A glyph that draws no ink keeps its plain image.
+                                    if i >= first_pen {
+                                        if pen_plain {
+                                            continue;
+                                        }
+                                        if let Some(img) = drawer.draw(&pen[i - first_pen]) {
+                                            out.copy_from_slice(&img);
+                                        }
+                                        continue;
+                                    }
                                     let img =
                                         aug.augment(train_set.images.image(i), train_set.labels[i]);
                                     out.copy_from_slice(&img);

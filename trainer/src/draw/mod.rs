@@ -1,0 +1,3 @@
+//! How a drawing becomes a training image.
+
+pub mod pen;

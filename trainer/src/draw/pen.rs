@@ -1,0 +1,228 @@
+//! A real writer's pen strokes as a drawing on the page's pad: placed on the pad at a size a
+//! person draws, drawn with the pad's brush and read through the page's own preprocessing
+//! (`digits::preprocess::to_mnist`), so that the model sees what the pad would give it.
+//!
+//! For training, each drawing is varied the ways devices and hands differ: slant, rotation and
+//! proportions, size on the pad (so the pen's width relative to the glyph), the pen's width,
+//! how densely the device samples the pen, and a small tremor.
+
+use digits::model::INPUT_SIZE;
+use digits::pixels::image_bytes;
+use digits::preprocess::{Point, Strokes, bounds, to_mnist};
+use rand_mt::Mt;
+
+use crate::sets::Glyph;
+use crate::trace::{BRUSH, CANVAS, resample};
+
+/// The longer side of a plain drawing as a share of the pad: a digit drawn to fill most of it.
+pub const PLAIN_SIZE: f32 = 0.6;
+/// The pad's pointer events land about this far apart (canvas units) on a steady stroke.
+pub const PLAIN_STEP: f32 = 3.0;
+
+/// How far each variation goes; every draw is uniform in its range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PenConfig {
+    /// Rotation, degrees either way.
+    pub rotate: f32,
+    /// Slant (horizontal shear), degrees either way.
+    pub slant: f32,
+    /// Width over height, as a factor either way (1.2: from 1/1.2 to 1.2).
+    pub aspect: f32,
+    /// The glyph's longer side as a share of the pad.
+    pub size: [f32; 2],
+    /// The pen's width as a factor of the pad's brush.
+    pub brush: [f32; 2],
+    /// Keep one point in 1 to this many, as a slower device samples the pen.
+    pub decimate: u32,
+    /// The largest distance between points, canvas units, as pointer events arrive.
+    pub step: [f32; 2],
+    /// Tremor: each point moved up to this share of the glyph's size either way.
+    pub jitter: f32,
+}
+
+impl Default for PenConfig {
+    fn default() -> Self {
+        Self {
+            rotate: 10.0,
+            slant: 15.0,
+            aspect: 1.15,
+            size: [0.3, 0.9],
+            brush: [0.6, 1.6],
+            decimate: 3,
+            step: [1.0, 8.0],
+            jitter: 0.006,
+        }
+    }
+}
+
+/// The glyph drawn plainly: upright, at [`PLAIN_SIZE`], with the pad's brush; `None` when it
+/// has no ink.
+pub fn plain(glyph: &Glyph) -> Option<[u8; INPUT_SIZE]> {
+    let paths = place(&glyph.strokes, PLAIN_SIZE, [[1.0, 0.0], [0.0, 1.0]]);
+    let paths: Vec<Vec<Point>> = paths.iter().map(|p| resample(p, PLAIN_STEP)).collect();
+    render(&paths, BRUSH)
+}
+
+/// A seeded source of varied drawings of glyphs.
+pub struct PenDrawer {
+    rng: Mt,
+    config: PenConfig,
+}
+
+impl PenDrawer {
+    pub fn new(seed: u32, config: PenConfig) -> Self {
+        Self {
+            rng: Mt::new(seed),
+            config,
+        }
+    }
+
+    fn uniform(&mut self, lo: f32, hi: f32) -> f32 {
+        lo + (hi - lo) * (self.rng.next_u32() as f32 / 4_294_967_296.0)
+    }
+
+    /// The glyph drawn once more with fresh variations; `None` when it has no ink.
+    pub fn draw(&mut self, glyph: &Glyph) -> Option<[u8; INPUT_SIZE]> {
+        let c = self.config.clone();
+        let turn = self.uniform(-c.rotate, c.rotate).to_radians();
+        let slant = self.uniform(-c.slant, c.slant).to_radians().tan();
+        let aspect = self.uniform(-1.0, 1.0) * c.aspect.max(1.0).ln();
+        let (sx, sy) = (aspect.exp().sqrt(), (-aspect).exp().sqrt());
+        let (sin, cos) = turn.sin_cos();
+        // Rotate, then slant (x moves with height), then stretch.
+        let m = [
+            [sx * (cos - slant * sin), sx * (-sin - slant * cos)],
+            [sy * sin, sy * cos],
+        ];
+        let size = self.uniform(c.size[0], c.size[1]);
+        let brush = BRUSH * self.uniform(c.brush[0], c.brush[1]);
+        let keep = 1 + self.rng.next_u32() % c.decimate.max(1);
+        let step = self.uniform(c.step[0], c.step[1]);
+        let tremor = c.jitter * size * CANVAS;
+        let mut paths = place(&glyph.strokes, size, m);
+        for path in &mut paths {
+            let last = path.len() - 1;
+            let sparse: Vec<Point> = path
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % keep as usize == 0 || *i == last)
+                .map(|(_, p)| *p)
+                .collect();
+            *path = resample(&sparse, step);
+            for p in path.iter_mut() {
+                p[0] += self.uniform(-tremor, tremor);
+                p[1] += self.uniform(-tremor, tremor);
+            }
+        }
+        render(&paths, brush)
+    }
+}
+
+/// `strokes` mapped by `m` about their centre, scaled so that their longer side is `size` of the
+/// pad, and centred on it.
+fn place(strokes: &[Vec<Point>], size: f32, m: [[f32; 2]; 2]) -> Vec<Vec<Point>> {
+    let flat: Vec<f32> = strokes.iter().flatten().flatten().copied().collect();
+    let Some([x0, y0, x1, y1]) = bounds(&flat) else {
+        return Vec::new();
+    };
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let moved: Vec<Vec<Point>> = strokes
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|&[x, y]| {
+                    let (u, v) = (x - cx, y - cy);
+                    [m[0][0] * u + m[0][1] * v, m[1][0] * u + m[1][1] * v]
+                })
+                .collect()
+        })
+        .collect();
+    let flat: Vec<f32> = moved.iter().flatten().flatten().copied().collect();
+    let [a0, b0, a1, b1] = bounds(&flat).expect("points were there");
+    let extent = (a1 - a0).max(b1 - b0).max(f32::EPSILON);
+    let k = size * CANVAS / extent;
+    let (mx, my) = ((a0 + a1) / 2.0, (b0 + b1) / 2.0);
+    moved
+        .into_iter()
+        .map(|s| {
+            s.into_iter()
+                .map(|[x, y]| [(x - mx) * k + CANVAS / 2.0, (y - my) * k + CANVAS / 2.0])
+                .collect()
+        })
+        .collect()
+}
+
+fn render(paths: &[Vec<Point>], brush: f32) -> Option<[u8; INPUT_SIZE]> {
+    let img = to_mnist(&Strokes::from_points(paths, brush))
+        .ok()
+        .flatten()?;
+    Some(image_bytes(&img))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seven() -> Glyph {
+        Glyph {
+            label: '7',
+            writer: "w".into(),
+            source: "s".into(),
+            // In tablet units, far from the pad's: placing must not care.
+            strokes: vec![vec![[1000.0, 1000.0], [3000.0, 1000.0], [1800.0, 5000.0]]],
+        }
+    }
+
+    fn ink(img: &[u8]) -> u32 {
+        img.iter().map(|&p| u32::from(p)).sum()
+    }
+
+    #[test]
+    fn a_plain_drawing_is_the_pads_image_of_the_glyph_at_the_pads_scale() {
+        let img = plain(&seven()).unwrap();
+        // Fitted into 20 pixels of height like any drawing on the pad, the top bar on top.
+        let rows: Vec<usize> = img
+            .chunks(28)
+            .map(|r| r.iter().filter(|&&p| p > 128).count())
+            .collect();
+        let first = rows.iter().position(|&n| n > 0).unwrap();
+        let last = rows.iter().rposition(|&n| n > 0).unwrap();
+        assert!((18..=21).contains(&(last - first + 1)), "{rows:?}");
+        assert!(rows[first] >= 8 && rows[last] <= 3, "{rows:?}");
+        // The same glyph at any scale or position gives the same image.
+        let mut moved = seven();
+        moved.strokes[0]
+            .iter_mut()
+            .for_each(|p| *p = [p[0] * 0.01 + 5.0, p[1] * 0.01]);
+        let diff: u32 = img
+            .iter()
+            .zip(plain(&moved).unwrap())
+            .map(|(a, b)| a.abs_diff(b) as u32)
+            .sum();
+        assert!(diff < 255 * 2, "{diff}");
+    }
+
+    #[test]
+    fn varied_drawings_differ_keep_their_ink_and_repeat_by_seed() {
+        let mut d = PenDrawer::new(3, PenConfig::default());
+        let (a, b) = (d.draw(&seven()).unwrap(), d.draw(&seven()).unwrap());
+        assert_ne!(a, b);
+        let plain_ink = ink(&plain(&seven()).unwrap()) as f32;
+        for img in [a, b] {
+            let r = ink(&img) as f32 / plain_ink;
+            assert!((0.5..2.0).contains(&r), "{r}");
+        }
+        let again = PenDrawer::new(3, PenConfig::default())
+            .draw(&seven())
+            .unwrap();
+        assert_eq!(a, again);
+    }
+
+    #[test]
+    fn a_glyph_without_ink_draws_nothing() {
+        let mut g = seven();
+        g.strokes.clear();
+        assert!(plain(&g).is_none());
+        assert!(PenDrawer::new(1, PenConfig::default()).draw(&g).is_none());
+    }
+}

@@ -1,0 +1,3 @@
+//! Measuring a model on real writers' pen strokes.
+
+pub mod pen;

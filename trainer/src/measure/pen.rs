@@ -1,0 +1,194 @@
+//! A model on real writers' pen strokes, drawn plainly on the pad (`draw::pen::plain`): the
+//! pendigits validation writers (the set the `web` recipe is chosen on), and UNIPEN's held-out
+//! sites' digits and letters. A digit counts as read right, as on the page, when its top digit
+//! is right and the "not a digit" output does not turn it away.
+
+use burn::prelude::*;
+use digits::model::{INPUT_SIZE, Mlp, NOT_A_DIGIT};
+use serde::{Deserialize, Serialize};
+
+use crate::draw::pen::plain;
+use crate::evaluate::{Evaluation, evaluate};
+use crate::mnist::Dataset;
+use crate::rejection::not_digit_probabilities;
+use crate::sets::{Glyph, pendigits, real_writers, unipen};
+
+/// The glyphs a model is measured on, drawn once.
+pub struct PenSets {
+    pub validation: Dataset,
+    pub site_digits: Dataset,
+    pub site_letters: Dataset,
+    /// Each site letter's label, in `site_letters`' order.
+    pub letter_labels: Vec<char>,
+}
+
+impl PenSets {
+    /// The sets from their usual folders (`$PENDIGITS_DIR`, `$UNIPEN_DIR`, `shared/data`).
+    pub fn load() -> anyhow::Result<Self> {
+        let validation = real_writers::validation(&pendigits::resolve_dir(None))?;
+        let (digits, letters) = real_writers::held_out_sites(&unipen::resolve_dir(None))?;
+        Ok(Self {
+            validation: drawn(&validation, |g| g.digit().unwrap_or(0)),
+            site_digits: drawn(&digits, |g| g.digit().unwrap_or(0)),
+            letter_labels: letters.iter().map(|g| g.label).collect(),
+            site_letters: drawn(&letters, |_| NOT_A_DIGIT),
+        })
+    }
+}
+
+/// `glyphs` drawn plainly (two threads), labelled by `label`; a glyph without ink stays blank.
+pub fn drawn(glyphs: &[Glyph], label: impl Fn(&Glyph) -> u8) -> Dataset {
+    let mut pixels = vec![0u8; glyphs.len() * INPUT_SIZE];
+    let half = glyphs.len().div_ceil(2).max(1);
+    std::thread::scope(|s| {
+        for (part, chunk) in pixels.chunks_mut(half * INPUT_SIZE).enumerate() {
+            s.spawn(move || {
+                for (j, out) in chunk.chunks_mut(INPUT_SIZE).enumerate() {
+                    if let Some(img) = plain(&glyphs[part * half + j]) {
+                        out.copy_from_slice(&img);
+                    }
+                }
+            });
+        }
+    });
+    Dataset::from_pixels(pixels, glyphs.iter().map(label).collect())
+}
+
+/// A digit set's scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DigitScores {
+    /// Top digit right, and not turned away.
+    pub read_right: usize,
+    pub total: usize,
+    pub turned_away: usize,
+    /// Top digit right, whatever the eleventh output says.
+    pub top_right: usize,
+    pub per_class_read_right: [f64; 10],
+    /// `confusion[label][answer]`, answer 10 for "not a digit".
+    pub confusion: Vec<Vec<u32>>,
+}
+
+impl DigitScores {
+    pub fn accuracy(&self) -> f64 {
+        self.read_right as f64 / self.total.max(1) as f64
+    }
+}
+
+/// What a model does with real writers' pen strokes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PenScores {
+    /// pendigits' validation writers.
+    pub validation: DigitScores,
+    /// UNIPEN's held-out sites.
+    pub site_digits: DigitScores,
+    pub site_letters_turned_away: usize,
+    pub site_letters_total: usize,
+    /// Per letter: (letter, turned away, total), worst first.
+    pub letters: Vec<(char, usize, usize)>,
+}
+
+/// Measures `model` on `sets`; `threshold` is the page's "not a digit" threshold (none for a
+/// model without the eleventh output).
+pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Device) -> PenScores {
+    let away = |set: &Dataset| -> Vec<bool> {
+        match (threshold, not_digit_probabilities(model, set, device)) {
+            (Some(t), Some(p)) => p.iter().map(|&q| q > t).collect(),
+            _ => vec![false; set.len()],
+        }
+    };
+    let digits = |set: &Dataset| scores(&evaluate(model, set, device), &set.labels, &away(set));
+    let letters_away = away(&sets.site_letters);
+    let mut by_letter: std::collections::BTreeMap<char, (usize, usize)> = Default::default();
+    for (&c, &a) in sets.letter_labels.iter().zip(&letters_away) {
+        let e = by_letter.entry(c).or_default();
+        e.0 += usize::from(a);
+        e.1 += 1;
+    }
+    let mut letters: Vec<(char, usize, usize)> =
+        by_letter.into_iter().map(|(c, (a, n))| (c, a, n)).collect();
+    letters.sort_by(|x, y| (x.1 * y.2).cmp(&(y.1 * x.2)));
+    PenScores {
+        validation: digits(&sets.validation),
+        site_digits: digits(&sets.site_digits),
+        site_letters_turned_away: letters_away.iter().filter(|&&a| a).count(),
+        site_letters_total: letters_away.len(),
+        letters,
+    }
+}
+
+fn scores(e: &Evaluation, labels: &[u8], away: &[bool]) -> DigitScores {
+    let mut confusion = vec![vec![0u32; 11]; 10];
+    for ((&l, &p), &a) in labels.iter().zip(&e.predictions).zip(away) {
+        let answer = if a { 10 } else { usize::from(p) };
+        confusion[usize::from(l)][answer] += 1;
+    }
+    let read_right = (0..10).map(|d| confusion[d][d] as usize).sum();
+    DigitScores {
+        read_right,
+        total: labels.len(),
+        turned_away: away.iter().filter(|&&a| a).count(),
+        top_right: e.correct,
+        per_class_read_right: std::array::from_fn(|d| {
+            let n: u32 = confusion[d].iter().sum();
+            f64::from(confusion[d][d]) / f64::from(n.max(1))
+        }),
+        confusion,
+    }
+}
+
+/// Prints the scores as `train` and `evaluate` show them.
+pub fn print(s: &PenScores) {
+    let pct = |a: usize, n: usize| a as f64 * 100.0 / n.max(1) as f64;
+    for (title, d) in [
+        (
+            "real writers' pen digits, pendigits validation writers",
+            &s.validation,
+        ),
+        (
+            "real writers' pen digits, UNIPEN held-out sites",
+            &s.site_digits,
+        ),
+    ] {
+        println!(
+            "{title}: {}/{} = {:.2}% read right (top digit right {:.2}%, turned away {:.2}%)",
+            d.read_right,
+            d.total,
+            pct(d.read_right, d.total),
+            pct(d.top_right, d.total),
+            pct(d.turned_away, d.total)
+        );
+        println!(
+            "  per digit: {}",
+            (0..10)
+                .map(|k| format!("{k}: {:.1}%", d.per_class_read_right[k] * 100.0))
+                .collect::<Vec<_>>()
+                .join("  ")
+        );
+    }
+    println!("  pendigits validation confusion (row: label, column: answer, X: not a digit):");
+    println!(
+        "       {}   X",
+        (0..10).map(|d| format!("{d:>4}")).collect::<String>()
+    );
+    for (d, row) in s.validation.confusion.iter().enumerate() {
+        println!(
+            "    {d}: {}",
+            row.iter().map(|n| format!("{n:>4}")).collect::<String>()
+        );
+    }
+    println!(
+        "real writers' letters (not digit-shaped), UNIPEN held-out sites: {}/{} = {:.1}% answered \"not a digit\"",
+        s.site_letters_turned_away,
+        s.site_letters_total,
+        pct(s.site_letters_turned_away, s.site_letters_total)
+    );
+    println!(
+        "  per letter, worst first: {}",
+        s.letters
+            .iter()
+            .take(12)
+            .map(|(c, a, n)| format!("{c} {:.0}%", pct(*a, *n)))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+}
