@@ -428,6 +428,47 @@ export function assertEmpty(state, label = '') {
   assert.deepEqual(state.probs, Array(10).fill(0), `all data-p should be 0${where}`);
 }
 
+/**
+ * Where the pad, the answer and the ten bars are (runs in the page, self-contained, so that
+ * WebKit's WebDriver session can run it too): their boxes in viewport coordinates, the visible
+ * part of the viewport (less any scroll bars), the scroll offsets and the document's width.
+ */
+export function layoutBoxes() {
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
+  };
+  const q = (s) => document.querySelector(`[data-testid="${s}"]`);
+  const boxes = { canvas: box(q('canvas')), prediction: box(q('prediction')) };
+  for (let d = 0; d < 10; d++) boxes[`prob-${d}`] = box(q(`prob-${d}`));
+  const root = document.documentElement;
+  return {
+    viewport: { width: root.clientWidth, height: root.clientHeight },
+    scroll: { x: window.scrollX, y: window.scrollY },
+    documentWidth: root.scrollWidth,
+    boxes,
+    prediction: q('prediction').textContent,
+  };
+}
+
+/**
+ * The pad, the answer and every bar lie whole inside the viewport, which was not scrolled, and
+ * nothing makes the page wider than the screen (`layout` from layoutBoxes()).
+ */
+export function assertInView(layout, label) {
+  const { viewport: vp, boxes } = layout;
+  const where = `${label}: ${JSON.stringify(layout)}`;
+  assert.deepEqual(layout.scroll, { x: 0, y: 0 }, `the page was not scrolled (${label})`);
+  assert.ok(layout.documentWidth <= vp.width, `nothing is wider than the screen (${where})`);
+  for (const [name, b] of Object.entries(boxes)) {
+    assert.ok(b && b.width > 0 && b.height > 0, `${name} is shown (${label}): ${JSON.stringify(b)}`);
+    const slack = 0.5; // subpixel layout
+    assert.ok(b.left >= -slack && b.top >= -slack && b.right <= vp.width + slack && b.bottom <= vp.height + slack,
+      `${name} lies inside the ${vp.width}x${vp.height} viewport (${label}): ${JSON.stringify(b)}`);
+  }
+}
+
 /** Non-black pixels of the 28x28 preview canvas. */
 export async function previewInk(page) {
   return page.evaluate(() => {
