@@ -1,7 +1,8 @@
 // The page in Safari's engine: WebKitGTK's MiniBrowser driven by WebKitWebDriver (W3C
 // WebDriver) on a virtual display. WebKit has no WebGPU here, so the page runs on the CPU; what
 // is checked is where WebKit differs from the other two engines: WebAssembly, module workers,
-// IndexedDB, Pointer Events (mouse and touch), the service worker.
+// IndexedDB, Pointer Events (mouse and touch), the service worker, and the layout at a laptop's
+// and a phone's size (the other sizes: layout.test.mjs).
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as h from './harness.mjs';
-import { Session, startDriver } from './webdriver.mjs';
+import { MINIBROWSER, Session, startDriver } from './webdriver.mjs';
 
 const available = (() => {
   try {
@@ -92,6 +93,27 @@ async function prediction(s) {
 
 async function emptied(s) {
   return s.until(() => document.querySelector('[data-testid="prediction"]').textContent === '', { what: 'an empty answer' });
+}
+
+/**
+ * A MiniBrowser whose viewport is `width` x `height`: started without its toolbar
+ * (--full-screen, which on Xvfb's bare display hides the toolbar and keeps the window's size), so
+ * that its window is its viewport and a phone's width is possible (the toolbar keeps a window at
+ * least 447 px wide).
+ */
+async function sizedSession(width, height) {
+  const r = await fetch(`${driver.url}/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ capabilities: { alwaysMatch: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', '--full-screen'] } } } }),
+  });
+  const { value } = await r.json();
+  if (!r.ok) throw new Error(`WebDriver new session: ${value?.error}: ${value?.message}`);
+  const s = new Session(driver.url, value.sessionId);
+  await s.cmd('POST', '/window/rect', { width, height });
+  const viewport = await s.run(() => [document.documentElement.clientWidth, innerHeight]);
+  assert.deepEqual(viewport, [width, height], 'the viewport is the window');
+  return s;
 }
 
 describe('WebKitGTK (Safari\'s engine)', { skip: !available && 'WebKitWebDriver or xvfb-run is not installed' }, () => {
@@ -179,6 +201,24 @@ describe('WebKitGTK (Safari\'s engine)', { skip: !available && 'WebKitWebDriver 
       await s.quit();
       await own.close();
       await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the pad, the answer and all ten bars in view after drawing, at a laptop\'s and a phone\'s size', async () => {
+    for (const [width, height, pointer] of [[1366, 768, 'mouse'], [390, 844, 'touch']]) {
+      const s = await sizedSession(width, height);
+      try {
+        await s.go(server.url());
+        await ready(s);
+        await s.draw(h.DIGITS[7], pointer);
+        assert.equal((await prediction(s)).prediction, '7');
+        const shot = path.join(h.RESULTS_DIR, 'layout', `webkit-${width}x${height}.png`);
+        await fs.mkdir(path.dirname(shot), { recursive: true });
+        await fs.writeFile(shot, Buffer.from(await s.cmd('GET', '/screenshot'), 'base64'));
+        h.assertInView(await s.run(h.layoutBoxes), `WebKit ${width}x${height}`);
+      } finally {
+        await s.quit();
+      }
     }
   });
 
