@@ -3,7 +3,9 @@
 // answer panel beside the pad on wide screens, the bars as ten columns under it on phones), in
 // Chromium and in Firefox; WebKit at one laptop and one phone size is in webkit.test.mjs. The
 // pad stays large, the controls below the fold stay reachable, and dark mode keeps the answer
-// legible. Each size's view (what is on screen, unscrolled) goes to test-results/layout/.
+// legible. Each size's view (what is on screen, unscrolled) goes to test-results/layout/;
+// docs/layout-laptop.png and docs/layout-phone.png are its chromium-1366x768.png and
+// chromium-390x844.png.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
