@@ -110,7 +110,11 @@ impl ModelCard {
         self.writers_per_class_accuracy = Some(m.writers.per_class());
         self.writers_confusion = Some(m.writers.confusion);
         self.not_a_digit = m.rejection.clone();
-        self.pen = m.pen.clone();
+        // The card keeps the totals; the per-letter figures are only printed.
+        self.pen = m.pen.clone().map(|mut p| {
+            p.letters.clear();
+            p
+        });
     }
 }
 

@@ -83,7 +83,8 @@ pub struct PenScores {
     pub site_digits: DigitScores,
     pub site_letters_turned_away: usize,
     pub site_letters_total: usize,
-    /// Per letter: (letter, turned away, total), worst first.
+    /// Per letter: (letter, turned away, total), worst first; printed, not kept in a card.
+    #[serde(skip)]
     pub letters: Vec<(char, usize, usize)>,
 }
 
