@@ -161,10 +161,15 @@ function showStatus() {
   // Each figure names the set it was measured on (see "How measured" beside it).
   const parts = [`${pct(card.test_accuracy)} of ${thousands(card.test_total)} MNIST test digits`];
   if (typeof card.drawn_accuracy === 'number') parts.push(`${pct(card.drawn_accuracy)} of the same digits redrawn as pen strokes`);
-  if (card.writers_total) parts.push(`${pct(card.writers_correct / card.writers_total)} of ${thousands(card.writers_total)} digits by writers outside MNIST`);
+  const pen = card.pen?.validation;
+  if (pen?.total) parts.push(`${pct(pen.read_right / pen.total)} of ${thousands(pen.total)} digits by 14 real writers with a pen`);
+  if (card.writers_total) parts.push(`${pct(card.writers_correct / card.writers_total)} of ${thousands(card.writers_total)} digits by writers outside MNIST on scanned forms`);
   if (card.style_total) parts.push(`${pct(card.style_correct / card.style_total)} of our own generated styles`);
   if (rejection) {
-    parts.push(`"Not a digit" for ${pct(rejection.held_out_caught)} of drawings of kinds it never trained on,` +
+    const letters = card.pen?.site_letters_total
+      ? ` ${pct(card.pen.site_letters_turned_away / card.pen.site_letters_total)} of letters by real writers it never trained on,`
+      : '';
+    parts.push(`"Not a digit" for ${pct(rejection.held_out_caught)} of drawings of kinds it never trained on,${letters}` +
       ` and for ${pct(rejection.drawn_turned_away)} of the redrawn digits`);
   } else {
     parts.push('it does not answer "Not a digit" (the article\'s recipe, kept exact)');

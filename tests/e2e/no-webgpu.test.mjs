@@ -165,9 +165,9 @@ describe('models', () => {
       const switched = await h.actAndSettle(page, () => page.selectOption('[data-testid="model"]', 'web'));
       assert.equal(new URL(page.url()).searchParams.get('model'), 'web', 'the URL names the new model');
       assert.notEqual(switched.accuracy, seedAccuracy, 'the accuracy line is the new model\'s');
-      const figures = '^[\\d.]+% of 17,500 MNIST test digits; [\\d.]+% of the same digits redrawn as pen strokes; [\\d.]+% of 1,497 digits by writers outside MNIST; [\\d.]+% of our own generated styles; ';
+      const figures = '^[\\d.]+% of 17,500 MNIST test digits; [\\d.]+% of the same digits redrawn as pen strokes; [\\d.]+% of 3,498 digits by 14 real writers with a pen; [\\d.]+% of 1,497 digits by writers outside MNIST on scanned forms; [\\d.]+% of our own generated styles; ';
       assert.match(seedAccuracy, new RegExp(`${figures}it does not answer "Not a digit" \\(the article's recipe, kept exact\\)$`));
-      assert.match(switched.accuracy, new RegExp(`${figures}"Not a digit" for [\\d.]+% of drawings of kinds it never trained on, and for [\\d.]+% of the redrawn digits$`));
+      assert.match(switched.accuracy, new RegExp(`${figures}"Not a digit" for [\\d.]+% of drawings of kinds it never trained on, [\\d.]+% of letters by real writers it never trained on, and for [\\d.]+% of the redrawn digits$`));
       h.assertPrediction(switched, 'the same 7 on web');
       assert.equal(switched.prediction, '7');
       assert.notDeepEqual(switched.probs, seven.probs, 'the drawing was read again by the new model');

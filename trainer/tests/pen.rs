@@ -16,11 +16,27 @@ fn the_web_recipe_without_the_pen_sets_names_them_and_where_to_get_them() {
         .err()
         .expect("no sets, no run");
     let e = format!("{e:#}");
-    for needle in ["pendigits-orig.tra: not found", "UCI", "--mnist-only"] {
+    for needle in [
+        "pendigits-orig.tra,",
+        "pendigits-orig.tes,",
+        "digits.jsonl.gz,",
+        "letters.jsonl.gz.",
+        "UCI",
+        "Zenodo",
+        "one glyph a line",
+        "--mnist-only",
+    ] {
         assert!(e.contains(needle), "{needle:?} not in: {e}");
     }
-    // pendigits there (even damaged), UNIPEN not: the message names UNIPEN's file and record.
-    std::fs::write(empty.path().join("pendigits-orig.tra"), "damaged").unwrap();
+    // Every file there, one damaged: the checksum says so.
+    for f in [
+        "pendigits-orig.tra",
+        "pendigits-orig.tes",
+        "digits.jsonl.gz",
+        "letters.jsonl.gz",
+    ] {
+        std::fs::write(empty.path().join(f), "damaged").unwrap();
+    }
     let e = format!(
         "{:#}",
         pen_glyphs(&Hyper::named("web"), Some(empty.path()), Some(empty.path()))

@@ -50,8 +50,30 @@ fn held_out(g: &Glyph) -> bool {
 }
 
 impl RealWriters {
-    /// Loads and checks every training file.
+    /// Loads and checks every training file; when some are missing, names them all with where
+    /// to get them.
     pub fn load(pendigits_dir: &Path, unipen_dir: &Path) -> anyhow::Result<Self> {
+        let wanted = [
+            (pendigits_dir.join(pendigits::Part::Train.file()), pendigits::HINT),
+            (pendigits_dir.join(pendigits::Part::Validation.file()), pendigits::HINT),
+            (unipen_dir.join(unipen::Part::Digits.file()), unipen::HINT),
+            (unipen_dir.join(unipen::Part::Letters.file()), unipen::HINT),
+        ];
+        let missing: Vec<&(std::path::PathBuf, &str)> =
+            wanted.iter().filter(|(p, _)| !p.is_file()).collect();
+        if !missing.is_empty() {
+            let mut hints: Vec<&str> = missing.iter().map(|m| m.1).collect();
+            hints.dedup();
+            anyhow::bail!(
+                "missing: {}. {}",
+                missing
+                    .iter()
+                    .map(|m| m.0.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                hints.join(". ")
+            );
+        }
         let pen = pendigits::load(pendigits_dir, pendigits::Part::Train)?;
         let digits: Vec<Glyph> = unipen::load(unipen_dir, unipen::Part::Digits)?
             .into_iter()
