@@ -7,7 +7,6 @@
 //!   cut apart where the classifier is surest of both.
 //! - [`classifier`]: a model on a burn device, giving probabilities.
 //! - [`limits`]: the numbers the page shares with the Rust side.
-//! - [`gate`]: "not a digit", a small second network beside a model.
 //! - [`pixels`], [`distort`], [`replay`]: digits as bytes, their random distortions, and the
 //!   MNIST digits that on-device learning replays; `learn` (with the `learn` feature) is that
 //!   learning.
@@ -17,7 +16,6 @@
 
 pub mod classifier;
 pub mod distort;
-pub mod gate;
 pub mod joined;
 #[cfg(feature = "learn")]
 pub mod learn;

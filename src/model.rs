@@ -23,8 +23,7 @@ pub struct MlpConfig {
     /// Dropout probability after each hidden activation (training only).
     #[config(default = 0.1)]
     pub dropout: f64,
-    /// Outputs: the ten digits, eleven with "not a digit" (`NOT_A_DIGIT`), or two for the
-    /// "not a digit" gate (`gate`).
+    /// Outputs: the ten digits, or eleven with "not a digit" (`NOT_A_DIGIT`).
     #[config(default = 10)]
     pub outputs: usize,
 }

@@ -65,7 +65,7 @@ fn main() -> anyhow::Result<()> {
 
     let mut rows = Vec::new();
     for kind in Kind::HELD_OUT {
-        let (images, _) = first(&trainer::gate::measuring_set(kind)?, COLS, false);
+        let (images, _) = first(&trainer::negatives::measuring_set(kind)?, COLS, false);
         rows.push(Row {
             title: kind.name().replace(" (held out)", ""),
             images,

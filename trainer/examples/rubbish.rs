@@ -43,7 +43,7 @@ fn main() -> anyhow::Result<()> {
     let t0 = std::time::Instant::now();
     let digits = match recipe {
         true => train.clone(),
-        false => trainer::gate::augmented_digits(&train, n_digits, web.coarse_rate, 77),
+        false => trainer::augment::augmented_digits(&train, n_digits, web.coarse_rate, 77),
     };
     // The negatives `trainer train --negatives` adds: the same drawings.
     let set = trainer::run::with_negatives(digits, share as f32)?;
@@ -116,7 +116,7 @@ fn main() -> anyhow::Result<()> {
     let mut held = [0.0f64; THRESHOLDS.len()];
     let mut held_ratio = [0.0f64; THRESHOLDS.len()];
     for kind in Kind::TRAINED.into_iter().chain(Kind::HELD_OUT) {
-        let set = trainer::gate::measuring_set(kind)?;
+        let set = trainer::negatives::measuring_set(kind)?;
         let (_, rej, ratio) = digits_read(&model, &set, &device);
         if Kind::HELD_OUT.contains(&kind) {
             for (h, r) in held.iter_mut().zip(&rej) {

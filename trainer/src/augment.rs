@@ -83,6 +83,36 @@ impl Augmenter {
     }
 }
 
+/// `n` digits of `train` (cycling through it) with their labels, each distorted and redrawn as
+/// the digit model's training digits are, with `coarse_rate` of them from an 8x8 coarsening.
+/// Two threads, seeded from `seed`.
+pub fn augmented_digits(
+    train: &crate::mnist::Dataset,
+    n: usize,
+    coarse_rate: f32,
+    seed: u32,
+) -> crate::mnist::Dataset {
+    let mut pixels = vec![0u8; n * INPUT_SIZE];
+    let half = n.div_ceil(2).max(1);
+    std::thread::scope(|s| {
+        for (k, part) in pixels.chunks_mut(half * INPUT_SIZE).enumerate() {
+            s.spawn(move || {
+                let config = AugmentConfig {
+                    coarse_rate,
+                    ..Default::default()
+                };
+                let mut aug = Augmenter::new(seed + k as u32, config);
+                for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
+                    let i = (k * half + j) % train.len();
+                    out.copy_from_slice(&aug.augment(train.images.image(i), train.labels[i]));
+                }
+            });
+        }
+    });
+    let labels = (0..n).map(|i| train.labels[i % train.len()]).collect();
+    crate::mnist::Dataset::from_pixels(pixels, labels)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,9 +44,6 @@ pub enum Command {
     Optdigits(OptdigitsArgs),
     /// Write the first COUNT test-split images as the gzipped IDX fixture the tests use.
     Fixture(FixtureArgs),
-    /// Train a saved model's "not a digit" gate (model/<preset>-gate.bpk) and record what it
-    /// rejects in the model's card.
-    Gate(GateArgs),
 }
 
 #[derive(clap::Args)]
@@ -329,17 +326,4 @@ impl TrainArgs {
         }
         hyper
     }
-}
-
-#[derive(clap::Args)]
-pub struct GateArgs {
-    #[command(flatten)]
-    pub model: ModelArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    /// Digits, and as many negatives, to train on.
-    #[arg(long, default_value_t = 105_000)]
-    pub per_side: usize,
-    #[arg(long, default_value_t = 8)]
-    pub epochs: usize,
 }

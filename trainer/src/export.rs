@@ -96,9 +96,6 @@ pub struct ModelCard {
     /// How the pen glyphs were varied each epoch (`draw::pen::PenConfig`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pen_drawing: Option<String>,
-    /// The "not a digit" gate beside the model (`trainer gate`), and what it rejects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gate: Option<GateCard>,
     pub weights_file: String,
     /// "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
     /// Every accuracy above is the stored weights'.
@@ -109,24 +106,6 @@ pub struct ModelCard {
     pub unrounded_test_correct: Option<usize>,
     pub weights_bytes: usize,
     pub weights_sha256: String,
-}
-
-/// What a card records of its model's "not a digit" gate (`trainer gate`): the share answered "not a digit" on each set.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GateCard {
-    pub architecture: String,
-    pub threshold: f32,
-    pub weights_file: String,
-    pub weights_bytes: usize,
-    /// Digits it must let through.
-    pub drawn_rejected: f64,
-    pub test_rejected: f64,
-    pub styles_rejected: f64,
-    pub writers_rejected: f64,
-    /// Negatives by kind: `(name, held out, share rejected)`.
-    pub negatives: Vec<(String, bool, f64)>,
-    /// All held-out kinds together.
-    pub held_out_rejected: f64,
 }
 
 fn f32_name() -> String {
@@ -270,8 +249,6 @@ pub struct Paths {
     pub card: PathBuf,
     pub curves: PathBuf,
     pub confusion: PathBuf,
-    /// The "not a digit" gate's weights.
-    pub gate: PathBuf,
 }
 
 impl Paths {
@@ -281,16 +258,7 @@ impl Paths {
             card: dir.join(format!("{preset}.json")),
             curves: dir.join(format!("{preset}-curves.svg")),
             confusion: dir.join(format!("{preset}-confusion.svg")),
-            gate: dir.join(format!("{preset}-gate.bpk")),
         }
-    }
-
-    /// A file's name, as a card records it.
-    pub fn file_name(path: &Path) -> String {
-        path.file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into()
     }
 
     /// The weights' file name, as the card records it.

@@ -11,7 +11,6 @@ pub mod export;
 pub mod fetch;
 pub mod files;
 pub mod fixture;
-pub mod gate;
 pub mod hershey;
 pub mod idx;
 pub mod measure;

@@ -33,7 +33,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fixture(args) => cmd_fixture(&args),
         Command::Optdigits(args) => cmd_optdigits(&args),
         Command::Replay(args) => cmd_replay(&args),
-        Command::Gate(args) => cmd_gate(&args),
     }
 }
 
@@ -282,31 +281,6 @@ fn cmd_optdigits(args: &OptdigitsArgs) -> anyhow::Result<()> {
         out.display(),
         set.digits.len(),
         set.left_out
-    );
-    Ok(())
-}
-
-fn cmd_gate(args: &GateArgs) -> anyhow::Result<()> {
-    let mut stored = args.model.load()?;
-    eprintln!(
-        "training the gate: {} digits against as many negatives",
-        args.per_side
-    );
-    let data = args.data.dir();
-    let card = trainer::gate::run(&mut stored, data, args.per_side, args.epochs, |s| {
-        println!(
-            "epoch {:>2}/{}  train loss {:.4}  monitor accuracy {:.2}%",
-            s.epoch,
-            args.epochs,
-            s.train_loss,
-            s.test_accuracy * 100.0
-        )
-    })?;
-    trainer::gate::print(&card);
-    eprintln!(
-        "wrote {} and {}",
-        stored.paths.gate.display(),
-        stored.paths.card.display()
     );
     Ok(())
 }

@@ -1,17 +1,20 @@
 //! Drawings that are not digits, as pen strokes through the page's preprocessing: what people
-//! draw to test a digit recognizer. Some kinds train the "not a digit" gate (`gate`); the others
-//! are held out and only ever measured, so that the gate's figure says something about
-//! drawings no training generator made.
+//! draw to test a digit recognizer. Some kinds train the eleventh "not a digit" output
+//! ([`trained_negatives`]); the others are held out and only ever measured ([`measuring_set`]),
+//! so that its figure says something about drawings no training generator made.
 //!
 //! Letters shaped like digits (O o I l S s Z z B b g q G T, and their Greek and Cyrillic
 //! look-alikes such as З, Ч, б) are left out of every kind: a person may mean a digit by them.
 
 use std::f32::consts::{PI, TAU};
 
-use digits::preprocess::{Point, Strokes};
+use digits::model::{INPUT_SIZE, NOT_A_DIGIT};
+use digits::pixels::byte;
+use digits::preprocess::{Point, Strokes, to_mnist};
 use rand_mt::Mt;
 
 use crate::hershey::{self, Glyph};
+use crate::mnist::Dataset;
 use crate::trace::{BRUSH, CANVAS, resample};
 
 /// What a negative drawing is. The numbers seed each kind's measuring set: a new kind takes a
@@ -54,7 +57,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The kinds the gate trains on.
+    /// The kinds "not a digit" trains on.
     pub const TRAINED: [Kind; 11] = [
         Kind::Letter,
         Kind::Shape,
@@ -519,10 +522,55 @@ fn beside(a: Glyph, b: Glyph, gap: f32) -> Vec<Vec<Point>> {
     out
 }
 
+/// Seeds the fixed measuring sets (never trained on).
+pub const MEASURE_SEED: u32 = 11_041_995;
+/// Negatives of each kind in a measuring set.
+pub const PER_KIND: usize = 500;
+
+/// `n` negatives of the trained kinds, in turn, labelled "not a digit"; two threads, seeded
+/// from `seed`.
+pub fn trained_negatives(n: usize, seed: u32) -> anyhow::Result<Dataset> {
+    let mut pixels = vec![0u8; n * INPUT_SIZE];
+    let half = n.div_ceil(2).max(1);
+    let glyphs = [Glyphs::load()?, Glyphs::load()?];
+    std::thread::scope(|s| {
+        for ((k, part), glyphs) in pixels.chunks_mut(half * INPUT_SIZE).enumerate().zip(glyphs) {
+            s.spawn(move || {
+                let mut neg = Negatives::new(seed ^ (0x9e37 + k as u32), glyphs);
+                for (j, out) in part.chunks_mut(INPUT_SIZE).enumerate() {
+                    let kind = Kind::TRAINED[(k * half + j) % Kind::TRAINED.len()];
+                    fill(out, &neg.draw(kind));
+                }
+            });
+        }
+    });
+    Ok(Dataset::from_pixels(pixels, vec![NOT_A_DIGIT; n]))
+}
+
+/// [`PER_KIND`] drawings of `kind` from the fixed measuring seed, labelled "not a digit".
+pub fn measuring_set(kind: Kind) -> anyhow::Result<Dataset> {
+    let mut neg = Negatives::new(MEASURE_SEED ^ kind as u32, Glyphs::load()?);
+    let mut pixels = vec![0u8; PER_KIND * INPUT_SIZE];
+    for out in pixels.chunks_mut(INPUT_SIZE) {
+        fill(out, &neg.draw(kind));
+    }
+    Ok(Dataset::from_pixels(pixels, vec![NOT_A_DIGIT; PER_KIND]))
+}
+
+/// The image of `strokes` as bytes into `out` (black when there is no ink).
+fn fill(out: &mut [u8], strokes: &Strokes) {
+    let img = to_mnist(strokes)
+        .ok()
+        .flatten()
+        .unwrap_or([0.0; INPUT_SIZE]);
+    for (o, v) in out.iter_mut().zip(img) {
+        *o = byte(v);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use digits::preprocess::to_mnist;
 
     #[test]
     fn every_kind_draws_ink_about_the_pad_s_size() {

@@ -114,7 +114,7 @@ pub fn measure(
         kinds.push(KindCaught {
             kind: kind.name().to_string(),
             held_out: Kind::HELD_OUT.contains(&kind),
-            caught: turned_away(&crate::gate::measuring_set(kind)?),
+            caught: turned_away(&crate::negatives::measuring_set(kind)?),
         });
     }
     let held: Vec<f64> = kinds

@@ -29,7 +29,7 @@ pub fn build(
 ) -> anyhow::Result<ReplaySet> {
     let mut train = balanced(all, &split.train, per_class);
     if negatives > 0 {
-        let drawn = crate::gate::trained_negatives(negatives, NEGATIVES_SEED, None)?;
+        let drawn = crate::negatives::trained_negatives(negatives, NEGATIVES_SEED)?;
         train.extend(drawn.images.pixels.chunks_exact(INPUT_SIZE).map(|p| Digit {
             label: NOT_A_DIGIT,
             pixels: p.try_into().expect("28x28"),

@@ -178,7 +178,7 @@ pub fn with_negatives(digits: Dataset, share: f32) -> anyhow::Result<Dataset> {
     if n == 0 {
         return Ok(digits);
     }
-    let negatives = crate::gate::trained_negatives(n, NEGATIVES_SEED, None)?;
+    let negatives = crate::negatives::trained_negatives(n, NEGATIVES_SEED)?;
     let mut pixels = digits.images.pixels;
     pixels.extend_from_slice(&negatives.images.pixels);
     let mut labels = digits.labels;
@@ -266,7 +266,7 @@ pub fn with_pen(set: Dataset, glyphs: &[Glyph]) -> Dataset {
     Dataset::from_pixels(pixels, labels)
 }
 
-/// Seeds the training negatives: other drawings than the gate's and the measuring sets'.
+/// Seeds the training negatives: other drawings than the replay set's and the measuring sets'.
 const NEGATIVES_SEED: u32 = 991;
 
 /// `old`'s weights stored in `precision` and measured again as stored: the new file with its

@@ -48,8 +48,7 @@ pub struct Hyper {
     /// Share of the augmented digits redrawn from an 8x8 coarsening (`augment`).
     #[serde(default)]
     pub coarse_rate: f32,
-    /// Outputs of the network: the ten digits, eleven with "not a digit" (`negatives`), or
-    /// the gate's two (`digits::gate`).
+    /// Outputs of the network: the ten digits, or eleven with "not a digit" (`negatives`).
     #[serde(default = "ten", skip_serializing_if = "is_ten")]
     pub outputs: usize,
     /// Drawings that are not digits (the trained kinds of `negatives`), as this share of the

@@ -123,7 +123,7 @@ fn a_fine_tune_keeps_not_a_digit() {
         p.iter().filter(|&&p| p > threshold).count() as f64 / p.len() as f64
     };
     for kind in trainer::negatives::Kind::HELD_OUT {
-        let set = trainer::gate::measuring_set(kind).unwrap();
+        let set = trainer::negatives::measuring_set(kind).unwrap();
         let (before, after) = (caught(&shipped, &set), caught(&personal, &set));
         eprintln!("{}: {before:.3} -> {after:.3}", kind.name());
         assert!(
