@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Train a preset and write model/<preset>.{bpk,json} and its pictures.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Classify one image of the test split and show it in the terminal.
     Predict(PredictArgs),
     /// Measure a saved model on the test split (or on the committed fixture).

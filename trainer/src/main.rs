@@ -23,7 +23,7 @@ fn main() {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Train(args) => cmd_train(args),
+        Command::Train(args) => cmd_train(*args),
         Command::Predict(args) => cmd_predict(&args),
         Command::Evaluate(args) => cmd_evaluate(&args),
         Command::Store(args) => cmd_store(&args),
