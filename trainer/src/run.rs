@@ -149,9 +149,10 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         card.trained_sets = Some(pen.files);
         card.pen_drawing = Some(format!("{:?}", PenConfig::default()));
         card.split += &format!(
-            ", with {} real writers' pen digits and {} letters drawn afresh each epoch",
-            pen.digits,
-            pen.glyphs.len() - pen.digits
+            " ({} of them real writers' letters), and {} real writers' pen digits; the pen \
+             glyphs drawn afresh each epoch",
+            pen.glyphs.len() - pen.digits,
+            pen.digits
         );
         card.samples_per_sec =
             (train_set.len() * hyper.epochs) as f64 / card.train_seconds.max(f64::EPSILON);

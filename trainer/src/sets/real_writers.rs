@@ -54,8 +54,14 @@ impl RealWriters {
     /// to get them.
     pub fn load(pendigits_dir: &Path, unipen_dir: &Path) -> anyhow::Result<Self> {
         let wanted = [
-            (pendigits_dir.join(pendigits::Part::Train.file()), pendigits::HINT),
-            (pendigits_dir.join(pendigits::Part::Validation.file()), pendigits::HINT),
+            (
+                pendigits_dir.join(pendigits::Part::Train.file()),
+                pendigits::HINT,
+            ),
+            (
+                pendigits_dir.join(pendigits::Part::Validation.file()),
+                pendigits::HINT,
+            ),
             (unipen_dir.join(unipen::Part::Digits.file()), unipen::HINT),
             (unipen_dir.join(unipen::Part::Letters.file()), unipen::HINT),
         ];
