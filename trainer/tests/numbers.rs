@@ -103,8 +103,10 @@ fn numbers_of_fixture_digits_are_split_right_and_mostly_read() {
     let scores = evaluate_numbers(&model, &set, not_digit_above, &cpu());
     for s in &scores {
         assert_eq!(s.total, PER_LENGTH);
-        // A wrong split loses the whole number: at most 2% of them.
-        assert!(s.missplit * 50 <= s.total, "{s:?}");
+        // A wrong split loses the whole number: at most 3% of them. (Stop 32's MNIST-only model
+        // split at most 2% of these wrong; the pen-trained one of #37 splits 0.6-2.3%, as it is
+        // less sure of some wide MNIST digits, which are then cut: docs/training.md.)
+        assert!(s.missplit * 100 <= 3 * s.total, "{s:?}");
         // Each digit is read about as well as alone (97% of the drawn test digits, about 1%
         // turned away): a number of L digits about 0.96^L of the time, less a margin.
         let floor = 0.96f64.powi(s.length as i32) - 0.03;
