@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches the Hershey single-stroke fonts the trainer's "not a digit" examples are drawn from
 # (trainer/data/hershey/*.jhf) out of Debian's hershey-fonts-data package, and checks each
-# against the SHA-256 the trainer pins (trainer/src/hershey.rs). The fonts' licence asks that
+# against the SHA-256 the trainer pins (trainer/src/sets/hershey.rs). The fonts' licence asks that
 # this acknowledgement travel with them: the Hershey Fonts were originally created by Dr.
 # A. V. Hershey while working at the U. S. National Bureau of Standards; the format of the font
 # data was originally created by James Hurt, Cognition, Inc.
@@ -21,7 +21,7 @@ mkdir -p "$dest"
 for font in futural scripts cursive japanese mathlow gothiceng music symbolic greek cyrillic astrology; do
   cp "$work/x/usr/share/hershey-fonts/$font.jhf" "$dest/"
 done
-# The same checksums as trainer/src/hershey.rs.
+# The same checksums as trainer/src/sets/hershey.rs.
 (cd "$dest" && sha256sum --check --quiet <<'SUMS'
 4958a1d06ea04709feb530deaab53d1efa1285d0d3e92a4a3edd74d279871ced  futural.jhf
 6b391b2ea3a0771cf18caff0ed111db3d05681fa586d423a740cc0b2b155a873  scripts.jhf

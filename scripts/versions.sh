@@ -29,5 +29,5 @@ wasm_bindgen_version() {
   ' "$lock" | grep . || { echo "wasm_bindgen_version: no wasm-bindgen package in $lock" >&2; return 1; }
 }
 # The real-writer validation set (scripts/optdigits.sh) is made from this scikit-learn release's
-# digits.csv.gz; the trainer checks the file's SHA-256 (trainer/src/optdigits.rs).
+# digits.csv.gz; the trainer checks the file's SHA-256 (trainer/src/measure/optdigits.rs).
 SKLEARN_VERSION=1.9.1

@@ -11,10 +11,10 @@ export class View {
     this.previewCtx = this.preview.getContext('2d');
     this.latency = document.getElementById('latency');
     /** Below this top probability the answer reads "4 or 9?": the model card's
-     * `unsure_below`, chosen by the trainer (`trainer/src/unsure.rs`). */
+     * `unsure_below`, chosen by the trainer (`trainer/src/measure/unsure.rs`). */
     this.unsureBelow = 0;
     /** Above this probability of "not a digit" a drawing is answered so: the model card's
-     * `not_a_digit.threshold` (`trainer/src/rejection.rs`); null for a model without that
+     * `not_a_digit.threshold` (`trainer/src/measure/rejection.rs`); null for a model without that
      * output, which never answers so. */
     this.notDigitAbove = null;
     /** The latest few latencies: one reading can be 0 or a whole ms where the clock is coarse

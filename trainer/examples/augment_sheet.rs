@@ -2,7 +2,7 @@
 //! recipe's edits and coarse redraws make of them:
 //!
 //!   cargo run --profile fast -p trainer --example augment_sheet LABEL EDIT_RATE COARSE_RATE OUT.pgm
-use trainer::augment::{AugmentConfig, Augmenter};
+use trainer::draw::augment::{AugmentConfig, Augmenter};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();

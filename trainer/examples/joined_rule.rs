@@ -10,8 +10,10 @@
 //! read exactly / split wrong / a digit turned away.
 
 use burn::prelude::*;
-use trainer::export::Stored;
-use trainer::numbers::{LengthScore, evaluate_numbers, joined_numbers, numbers, singles_split};
+use trainer::measure::numbers::{
+    LengthScore, evaluate_numbers, joined_numbers, numbers, singles_split,
+};
+use trainer::store::export::Stored;
 
 fn main() -> anyhow::Result<()> {
     #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
@@ -23,7 +25,7 @@ fn main() -> anyhow::Result<()> {
     let train = all.select(&split.train[..6000]);
 
     let traced: Vec<_> = (0..train.len())
-        .map(|i| trainer::trace::strokes_of(train.images.image(i)))
+        .map(|i| trainer::draw::trace::strokes_of(train.images.image(i)))
         .collect();
     let singles = singles_split(&model, &traced.iter().collect::<Vec<_>>(), &device);
     let show = |scores: &[LengthScore]| {

@@ -14,9 +14,9 @@ use anyhow::Context;
 use burn::prelude::*;
 use digits::classifier::{Classifier, top};
 use digits::preprocess::to_mnist;
-use trainer::export::Stored;
-use trainer::hershey;
-use trainer::negatives::{Glyphs, Negatives};
+use trainer::draw::negatives::{Glyphs, Negatives};
+use trainer::sets::hershey;
+use trainer::store::export::Stored;
 
 /// The letters that look like digits: O o I l S s Z z B b g q G T.
 const LOOKALIKES: &str = "OoIlSsZzBbgqGT";

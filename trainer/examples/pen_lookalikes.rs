@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use burn::prelude::*;
-use trainer::export::Stored;
 use trainer::measure::pen::drawn;
-use trainer::rejection::probabilities;
+use trainer::measure::rejection::probabilities;
 use trainer::sets::{real_writers::HELD_OUT_SITES, unipen};
+use trainer::store::export::Stored;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

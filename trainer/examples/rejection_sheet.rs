@@ -16,9 +16,9 @@ use anyhow::Context;
 use base64::Engine as _;
 use burn::prelude::*;
 use digits::model::INPUT_SIZE;
-use trainer::export::Stored;
-use trainer::mnist::Dataset;
-use trainer::negatives::Kind;
+use trainer::draw::negatives::Kind;
+use trainer::sets::mnist::Dataset;
+use trainer::store::export::Stored;
 
 /// Drawings per row, and the image's scale in the picture.
 const COLS: usize = 12;
@@ -65,7 +65,7 @@ fn main() -> anyhow::Result<()> {
 
     let mut rows = Vec::new();
     for kind in Kind::HELD_OUT {
-        let (images, _) = first(&trainer::negatives::measuring_set(kind)?, COLS, false);
+        let (images, _) = first(&trainer::draw::negatives::measuring_set(kind)?, COLS, false);
         rows.push(Row {
             title: kind.name().replace(" (held out)", ""),
             images,
@@ -74,13 +74,13 @@ fn main() -> anyhow::Result<()> {
     }
     let (all, split, _) = trainer::run::load_split(None)?;
     let test = all.select(&split.test[..COLS]);
-    let (images, labels) = first(&trainer::evaluate::drawn_dataset(&test), COLS, true);
+    let (images, labels) = first(&trainer::learn::evaluate::drawn_dataset(&test), COLS, true);
     rows.push(Row {
         title: "drawn test digits".into(),
         images,
         labels,
     });
-    let (images, labels) = first(&trainer::report::writers_set(), COLS, true);
+    let (images, labels) = first(&trainer::measure::report::writers_set(), COLS, true);
     rows.push(Row {
         title: "real writers' digits".into(),
         images,

@@ -15,9 +15,9 @@
 
 use burn::prelude::*;
 use digits::model::Mlp;
-use trainer::mnist::Dataset;
-use trainer::negatives::Kind;
-use trainer::train::Hyper;
+use trainer::draw::negatives::Kind;
+use trainer::learn::train::Hyper;
+use trainer::sets::mnist::Dataset;
 
 const THRESHOLDS: [f32; 9] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
@@ -43,7 +43,7 @@ fn main() -> anyhow::Result<()> {
     let t0 = std::time::Instant::now();
     let digits = match recipe {
         true => train.clone(),
-        false => trainer::augment::augmented_digits(&train, n_digits, web.coarse_rate, 77),
+        false => trainer::draw::augment::augmented_digits(&train, n_digits, web.coarse_rate, 77),
     };
     // The negatives `trainer train --negatives` adds: the same drawings.
     let set = trainer::run::with_negatives(digits, share as f32)?;
@@ -60,20 +60,20 @@ fn main() -> anyhow::Result<()> {
         outputs: 11,
         ..web.clone()
     };
-    let drawn = trainer::evaluate::drawn_dataset(&test_raw);
+    let drawn = trainer::learn::evaluate::drawn_dataset(&test_raw);
     let first: Vec<u32> = (0..1000).collect();
     let monitor = drawn.select(&first);
-    let device = trainer::backend::Backend::Ndarray.device()?;
+    let device = trainer::learn::backend::Backend::Ndarray.device()?;
     let model = match std::env::var_os("RUBBISH_IN") {
         // Measure a network saved by an earlier run instead of training one.
         Some(path) => digits::weights::load(&std::fs::read(path)?, &hyper.model_config(), &device)?,
         None => {
-            let (model, _) = trainer::train::train(
+            let (model, _) = trainer::learn::train::train(
                 &hyper,
                 &set,
                 &monitor,
                 &device.clone().autodiff(),
-                &trainer::train::RunOptions::default(),
+                &trainer::learn::train::RunOptions::default(),
                 |e| {
                     eprintln!(
                         "epoch {:>2}: drawn (first 1000) {:.2}%",
@@ -93,8 +93,8 @@ fn main() -> anyhow::Result<()> {
     }
 
     let test = test_raw.prepared(true);
-    let styles = trainer::styles::dataset();
-    let writers = trainer::report::writers_set();
+    let styles = trainer::measure::styles::dataset();
+    let writers = trainer::measure::report::writers_set();
     println!("11 outputs, {copies} copies (0: the web recipe), negatives {share}, {epochs} epochs");
     for (name, set) in [
         ("drawn test digits", &drawn),
@@ -116,7 +116,7 @@ fn main() -> anyhow::Result<()> {
     let mut held = [0.0f64; THRESHOLDS.len()];
     let mut held_ratio = [0.0f64; THRESHOLDS.len()];
     for kind in Kind::TRAINED.into_iter().chain(Kind::HELD_OUT) {
-        let set = trainer::negatives::measuring_set(kind)?;
+        let set = trainer::draw::negatives::measuring_set(kind)?;
         let (_, rej, ratio) = digits_read(&model, &set, &device);
         if Kind::HELD_OUT.contains(&kind) {
             for (h, r) in held.iter_mut().zip(&rej) {
@@ -152,7 +152,7 @@ fn digits_read(model: &Mlp, set: &Dataset, device: &Device) -> (f64, Vec<f64>, V
     let mut right = 0;
     let mut rejected = vec![0usize; THRESHOLDS.len()];
     let mut by_ratio = vec![0usize; THRESHOLDS.len()];
-    for (p, &label) in trainer::rejection::probabilities(model, set, device)
+    for (p, &label) in trainer::measure::rejection::probabilities(model, set, device)
         .iter()
         .zip(&set.labels)
     {

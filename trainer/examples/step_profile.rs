@@ -14,11 +14,11 @@ use std::time::Instant;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use trainer::adam::HostAdam;
-use trainer::backend::Backend;
-use trainer::batch::Batcher;
+use trainer::learn::adam::HostAdam;
+use trainer::learn::backend::Backend;
+use trainer::learn::batch::Batcher;
+use trainer::learn::train::Hyper;
 use trainer::run::load_split;
-use trainer::train::Hyper;
 
 fn main() -> anyhow::Result<()> {
     let steps: usize = std::env::args()
@@ -75,7 +75,7 @@ fn profile(
     batch: usize,
     steps: usize,
     dropout: f64,
-    train: &trainer::mnist::Dataset,
+    train: &trainer::sets::mnist::Dataset,
 ) -> anyhow::Result<[f64; 6]> {
     let device = backend.device()?.autodiff();
     device.seed(1);

@@ -6,12 +6,12 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use digits::weights::Precision;
 
-use crate::backend::Backend;
-use crate::export::Stored;
 use crate::in_workspace;
+use crate::learn::backend::Backend;
+use crate::store::export::Stored;
 use digits::model::ARCHITECTURES;
 
-use crate::train::Hyper;
+use crate::learn::train::Hyper;
 
 #[derive(Parser)]
 #[command(

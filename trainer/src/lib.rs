@@ -1,37 +1,18 @@
-//! The trainer's library: data loading, the article's split, training, evaluation and export.
+//! The trainer's library, one folder per stage of the pipeline, each reading only the ones
+//! before it: `sets` (where drawings come from) -> `draw` (how they become training images) ->
+//! `learn` (the training loop) -> `measure` (what a model does on what it never saw) ->
+//! `store` (weights, card, pictures) -> `run` (one run end to end) -> the command line
+//! (`cli`, `main.rs`). `files` and `terminal` are small helpers any stage may use.
 
-pub mod adam;
-pub mod augment;
-pub mod backend;
-pub mod batch;
 pub mod cli;
 pub mod draw;
-pub mod evaluate;
-pub mod export;
-pub mod fetch;
 pub mod files;
-pub mod fixture;
-pub mod hershey;
-pub mod idx;
+pub mod learn;
 pub mod measure;
-pub mod mnist;
-pub mod negatives;
-pub mod numbers;
-pub mod optdigits;
-pub mod plots;
-pub mod rejection;
-pub mod replay;
-pub mod report;
-pub mod restyle;
 pub mod run;
 pub mod sets;
-pub mod split;
-pub mod styles;
+pub mod store;
 pub mod terminal;
-pub mod trace;
-pub mod train;
-pub mod unsure;
-pub mod validation;
 
 /// The burn release the weights are made with (pinned exactly in Cargo.toml).
 pub const BURN_VERSION: &str = "0.22.1";

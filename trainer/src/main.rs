@@ -6,13 +6,15 @@ use anyhow::Context;
 use clap::Parser;
 use digits::preprocess::Strokes;
 use digits::weights;
-use trainer::backend::Backend;
 use trainer::cli::*;
-use trainer::evaluate::evaluate;
+use trainer::draw::trace::strokes_of;
 use trainer::files::write_atomic;
+use trainer::learn::backend::Backend;
+use trainer::learn::evaluate::evaluate;
+use trainer::measure::{numbers, report};
 use trainer::run::{self, Event, load_split};
-use trainer::trace::strokes_of;
-use trainer::{fetch, fixture, in_workspace, numbers, report, terminal};
+use trainer::sets::{fetch, fixture};
+use trainer::{in_workspace, terminal};
 
 fn main() {
     if let Err(err) = run(Cli::parse()) {
@@ -131,11 +133,11 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
     let stored = args.model.load()?;
     let (card, model) = (&stored.card, stored.model(&device)?);
     if let Some(path) = &args.style_sheet {
-        write_atomic(path, &trainer::styles::contact_sheet())?;
+        write_atomic(path, &trainer::measure::styles::contact_sheet())?;
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = &args.writers_sheet {
-        let set = trainer::optdigits::ValidationSet::committed()?;
+        let set = trainer::measure::optdigits::ValidationSet::committed()?;
         let (sheet, legend) = set.misses_sheet(&set.evaluate(&model, &device));
         write_atomic(path, &sheet)?;
         eprintln!("wrote {}", path.display());
@@ -166,8 +168,8 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
     let test = all.select(&split.test);
     let measured = report::measure(&model, &test, card.normalized_input(), None, &device)?;
     report::print(&measured);
-    report::print_validation_styles(&trainer::validation::evaluate(&model, &device));
-    let styled = trainer::styles::drawings();
+    report::print_validation_styles(&trainer::measure::validation::evaluate(&model, &device));
+    let styled = trainer::measure::styles::drawings();
     let not_digit_above = measured.rejection.as_ref().map(|r| r.threshold);
     for (title, numbers) in [
         (
@@ -250,11 +252,12 @@ fn cmd_replay(args: &ReplayArgs) -> anyhow::Result<()> {
     let (per_class, holdout_per_class) = (args.per_class, args.holdout_per_class);
     anyhow::ensure!(per_class > 0, "--per-class must be at least 1");
     let (all, split, _) = load_split(args.data.dir())?;
-    let set = trainer::replay::build(&all, &split, per_class, holdout_per_class, args.negatives)?;
+    let set =
+        trainer::store::replay::build(&all, &split, per_class, holdout_per_class, args.negatives)?;
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| in_workspace(trainer::replay::REPLAY_FILE));
+        .unwrap_or_else(|| in_workspace(trainer::store::replay::REPLAY_FILE));
     let bytes = set.to_bytes();
     write_atomic(&out, &bytes)?;
     eprintln!(
@@ -269,7 +272,7 @@ fn cmd_replay(args: &ReplayArgs) -> anyhow::Result<()> {
 }
 
 fn cmd_optdigits(args: &OptdigitsArgs) -> anyhow::Result<()> {
-    use trainer::optdigits::{FILE, ValidationSet};
+    use trainer::measure::optdigits::{FILE, ValidationSet};
     let set = ValidationSet::from_files(&args.csv, &args.heldout)?;
     let out = args.out.clone().unwrap_or_else(|| in_workspace(FILE));
     write_atomic(&out, serde_json::to_string(&set)?.as_bytes())?;

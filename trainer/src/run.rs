@@ -7,18 +7,19 @@ use std::time::Instant;
 use anyhow::Context;
 use digits::weights::{self, Precision};
 
-use crate::backend::Backend;
 use crate::draw::pen::PenConfig;
-use crate::evaluate::evaluate;
-use crate::export::{ModelCard, Paths, RunFacts, Stored};
 use crate::files::write_atomic;
-use crate::mnist::{self, Dataset};
-use crate::report::{self, Measurements};
+use crate::learn::backend::Backend;
+use crate::learn::evaluate::evaluate;
+use crate::learn::train::{EpochStats, Hyper, RunOptions, train_with};
+use crate::measure::report::{self, Measurements};
+use crate::sets::fixture;
+use crate::sets::mnist::{self, Dataset};
 use crate::sets::real_writers::{RealWriters, SetFile};
+use crate::sets::split::{Split, article_split};
 use crate::sets::{self, Glyph};
-use crate::split::{Split, article_split};
-use crate::train::{EpochStats, Hyper, RunOptions, train_with};
-use crate::{fixture, plots};
+use crate::store::export::{ModelCard, Paths, RunFacts, Stored};
+use crate::store::plots;
 
 /// What to train and where its files go.
 pub struct Request {
@@ -179,7 +180,7 @@ pub fn with_negatives(digits: Dataset, share: f32) -> anyhow::Result<Dataset> {
     if n == 0 {
         return Ok(digits);
     }
-    let negatives = crate::negatives::trained_negatives(n, NEGATIVES_SEED)?;
+    let negatives = crate::draw::negatives::trained_negatives(n, NEGATIVES_SEED)?;
     let mut pixels = digits.images.pixels;
     pixels.extend_from_slice(&negatives.images.pixels);
     let mut labels = digits.labels;

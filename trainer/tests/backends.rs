@@ -7,7 +7,7 @@ mod common;
 use burn::prelude::*;
 use burn::tensor::DeviceKind;
 use digits::classifier::{Classifier, top};
-use trainer::export::ModelCard;
+use trainer::store::export::ModelCard;
 
 #[test]
 #[allow(deprecated)]

@@ -6,8 +6,8 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use trainer::idx::{self, DataError, Images};
-use trainer::mnist::{self, Dataset};
+use trainer::sets::idx::{self, DataError, Images};
+use trainer::sets::mnist::{self, Dataset};
 
 fn images(count: usize) -> Images {
     Images {
@@ -162,7 +162,7 @@ fn fixture_is_the_first_thousand_test_split_images() {
     let dir = common::full_data();
     let all = mnist::load_all(&dir).unwrap();
     assert_eq!(all.len(), 70_000);
-    let split = trainer::split::article_split();
+    let split = trainer::sets::split::article_split();
     let expected = all.select(&split.test[..1000]);
     assert_eq!(expected.images, f.images);
     assert_eq!(expected.labels, f.labels);
@@ -197,9 +197,12 @@ fn full_mnist_has_the_published_label_histograms() {
 #[test]
 #[ignore = "needs the full MNIST in $MNIST_DIR or data/mnist"]
 fn committed_replay_set_reproduces_in_full() {
-    let all = trainer::mnist::load_all(&common::full_data()).unwrap();
-    let set = trainer::replay::build(&all, &trainer::split::article_split(), 100, 50, 200).unwrap();
-    let committed = std::fs::read(common::repo_root().join(trainer::replay::REPLAY_FILE)).unwrap();
+    let all = trainer::sets::mnist::load_all(&common::full_data()).unwrap();
+    let set =
+        trainer::store::replay::build(&all, &trainer::sets::split::article_split(), 100, 50, 200)
+            .unwrap();
+    let committed =
+        std::fs::read(common::repo_root().join(trainer::store::replay::REPLAY_FILE)).unwrap();
     assert_eq!(digits::replay::ReplaySet::parse(&committed).unwrap(), set);
     assert_eq!(set.to_bytes(), committed);
     // Balanced: every class equally often in both parts; 200 drawings that are not digits.

@@ -10,10 +10,10 @@ use digits::joined::plan;
 use digits::model::INPUT_SIZE;
 use digits::preprocess::Strokes;
 use serde::Deserialize;
-use trainer::export::{ModelCard, Stored};
-use trainer::numbers::{
+use trainer::measure::numbers::{
     LENGTHS, PER_LENGTH, evaluate_numbers, joined_numbers, numbers, singles_split,
 };
+use trainer::store::export::{ModelCard, Stored};
 
 #[allow(deprecated)]
 fn cpu() -> Device {
@@ -90,7 +90,7 @@ fn numbers_of_fixture_digits_are_split_right_and_mostly_read() {
     let root = common::repo_root();
     let stored = Stored::load(&root.join("model"), "web").unwrap();
     let model = stored.model(&cpu()).unwrap();
-    let set = numbers(&common::fixture(), &trainer::styles::drawings());
+    let set = numbers(&common::fixture(), &trainer::measure::styles::drawings());
     assert_eq!(set.len(), PER_LENGTH * LENGTHS.count());
     for (n, length) in set
         .iter()
@@ -124,7 +124,7 @@ fn joined_neighbours_are_mostly_cut_apart_and_single_digits_stay_whole() {
     let model = stored.model(&cpu()).unwrap();
     let fixture = common::fixture();
     let not_digit_above = Some(stored.card.not_a_digit_threshold().unwrap());
-    let set = joined_numbers(&fixture, &trainer::styles::drawings());
+    let set = joined_numbers(&fixture, &trainer::measure::styles::drawings());
     for s in evaluate_numbers(&model, &set, not_digit_above, &cpu()) {
         // Without cuts, none of them splits right; the held-out set reads 48-58%.
         assert!(s.exact * 100 >= 40 * s.total, "{s:?}");
@@ -132,7 +132,7 @@ fn joined_neighbours_are_mostly_cut_apart_and_single_digits_stay_whole() {
     // The fixture's digits traced as pen strokes: the segmenter splits a few broken ones
     // (about 0.2% of the held-out digits), cuts add no more than a few.
     let traced: Vec<Strokes> = (0..fixture.len())
-        .map(|i| trainer::trace::strokes_of(fixture.images.image(i)))
+        .map(|i| trainer::draw::trace::strokes_of(fixture.images.image(i)))
         .collect();
     let split = singles_split(&model, &traced.iter().collect::<Vec<_>>(), &cpu());
     assert!(
@@ -140,7 +140,7 @@ fn joined_neighbours_are_mostly_cut_apart_and_single_digits_stay_whole() {
         "{split} of {} single digits read as more",
         traced.len()
     );
-    let styles = trainer::styles::drawings();
+    let styles = trainer::measure::styles::drawings();
     let strokes: Vec<&Strokes> = styles.iter().map(|d| &d.strokes).collect();
     assert_eq!(singles_split(&model, &strokes, &cpu()), 0);
 }

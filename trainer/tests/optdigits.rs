@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use trainer::optdigits::{self, ValidationSet};
+use trainer::measure::optdigits::{self, ValidationSet};
 
 #[test]
 fn the_committed_set_is_the_whole_source_less_the_held_out_list() {

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use trainer::learn::train::Hyper;
 use trainer::run::pen_glyphs;
 use trainer::sets::real_writers::{self, DIGIT_SHAPED, HELD_OUT_SITES, RealWriters};
 use trainer::sets::{Glyph, pendigits, unipen};
-use trainer::train::Hyper;
 
 #[test]
 fn the_web_recipe_without_the_pen_sets_names_them_and_where_to_get_them() {

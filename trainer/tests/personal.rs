@@ -7,7 +7,7 @@ use digits::learn::{FineTune, Outcome, TuneConfig, correct};
 use digits::model::MlpConfig;
 use digits::replay::{Digit, ReplaySet};
 use digits::{model::Architecture, weights};
-use trainer::mnist::Dataset;
+use trainer::sets::mnist::Dataset;
 
 fn digits_of(set: &Dataset, range: std::ops::Range<usize>) -> Vec<Digit> {
     range
@@ -28,12 +28,12 @@ fn style_index(names: impl Iterator<Item = &'static str>, name: &str) -> usize {
 /// The first five drawings of the validation set's "8 with a smaller top loop".
 fn five_taught_eights() -> Vec<Digit> {
     let v = style_index(
-        trainer::validation::STYLES.iter().map(|s| s.1),
+        trainer::measure::validation::STYLES.iter().map(|s| s.1),
         "8 with a smaller top loop",
     );
-    let per = trainer::validation::PER_STYLE;
+    let per = trainer::measure::validation::PER_STYLE;
     digits_of(
-        &trainer::styles::images(&trainer::validation::drawings()),
+        &trainer::measure::styles::images(&trainer::measure::validation::drawings()),
         v * per..v * per + 5,
     )
 }
@@ -65,12 +65,12 @@ fn five_validation_drawings_teach_the_held_out_style() {
     let stored = std::fs::read(root.join("seed.bpk")).unwrap();
     let config = Architecture::named("seed").config();
     let shipped = weights::load(&stored, &config, &cpu).unwrap();
-    let held = trainer::styles::dataset();
+    let held = trainer::measure::styles::dataset();
     let s = style_index(
-        trainer::styles::STYLES.iter().map(|s| s.name),
+        trainer::measure::styles::STYLES.iter().map(|s| s.name),
         "8 with a small top loop, or a 6 and a stroke",
     );
-    let per = trainer::styles::PER_STYLE;
+    let per = trainer::measure::styles::PER_STYLE;
     let test = digits_of(&held, s * per..(s + 1) * per);
 
     let outcome = fine_tune(&stored, &config, five_taught_eights(), &cpu);
@@ -112,18 +112,18 @@ fn five_validation_drawings_teach_the_held_out_style() {
 fn a_fine_tune_keeps_not_a_digit() {
     let cpu = Device::ndarray();
     let root = trainer::workspace_root().join("model");
-    let stored = trainer::export::Stored::load(&root, "web").unwrap();
+    let stored = trainer::store::export::Stored::load(&root, "web").unwrap();
     let threshold = stored.card.not_a_digit_threshold().unwrap();
     let config = Architecture::named("web").config();
     let shipped = weights::load(&stored.bytes, &config, &cpu).unwrap();
     let outcome = fine_tune(&stored.bytes, &config, five_taught_eights(), &cpu);
     let personal = weights::load(&outcome.weights, &config, &cpu).unwrap();
     let caught = |model: &digits::model::Mlp, set: &Dataset| {
-        let p = trainer::rejection::not_digit_probabilities(model, set, &cpu).unwrap();
+        let p = trainer::measure::rejection::not_digit_probabilities(model, set, &cpu).unwrap();
         p.iter().filter(|&&p| p > threshold).count() as f64 / p.len() as f64
     };
-    for kind in trainer::negatives::Kind::HELD_OUT {
-        let set = trainer::negatives::measuring_set(kind).unwrap();
+    for kind in trainer::draw::negatives::Kind::HELD_OUT {
+        let set = trainer::draw::negatives::measuring_set(kind).unwrap();
         let (before, after) = (caught(&shipped, &set), caught(&personal, &set));
         eprintln!("{}: {before:.3} -> {after:.3}", kind.name());
         assert!(

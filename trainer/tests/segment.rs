@@ -10,10 +10,10 @@ use digits::segment::segment;
 
 #[test]
 fn no_held_out_style_drawing_is_split() {
-    let split: Vec<_> = trainer::styles::drawings()
+    let split: Vec<_> = trainer::measure::styles::drawings()
         .into_iter()
         .filter(|d| segment(&d.strokes).len() != 1)
-        .map(|d| trainer::styles::STYLES[d.style].name)
+        .map(|d| trainer::measure::styles::STYLES[d.style].name)
         .collect();
     assert!(split.is_empty(), "{} split: {split:?}", split.len());
 }
@@ -23,7 +23,7 @@ fn at_most_two_in_a_thousand_traced_test_digits_are_split() {
     let fixture = common::fixture();
     let split: Vec<(usize, u8, usize)> = (0..fixture.len())
         .filter_map(|i| {
-            let strokes = trainer::trace::strokes_of(fixture.images.image(i));
+            let strokes = trainer::draw::trace::strokes_of(fixture.images.image(i));
             let n = segment(&strokes).len();
             (n > 1).then_some((i, fixture.labels[i], n))
         })

@@ -1,7 +1,7 @@
 //! The article's split must be scikit-learn's, index for index (fixture computed with numpy).
 
 use sha2::{Digest, Sha256};
-use trainer::split::{LegacyRandomState, article_split, train_test_split};
+use trainer::sets::split::{LegacyRandomState, article_split, train_test_split};
 
 #[derive(serde::Deserialize)]
 struct Fixture {

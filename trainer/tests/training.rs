@@ -6,10 +6,10 @@ mod common;
 use burn::prelude::*;
 use digits::classifier::{Classifier, top};
 use digits::weights;
-use trainer::evaluate::evaluate;
-use trainer::export::ModelCard;
-use trainer::mnist;
-use trainer::train::{Hyper, RunOptions, train};
+use trainer::learn::evaluate::evaluate;
+use trainer::learn::train::{Hyper, RunOptions, train};
+use trainer::sets::mnist;
+use trainer::store::export::ModelCard;
 
 /// burn's seed is per device, so seeded training runs in this binary take turns.
 static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -33,7 +33,7 @@ fn a_short_run_lands_far_above_chance() {
     let (train_set, test_set) = match common::full_data_dir() {
         Some(dir) => {
             let all = mnist::load_all(&dir).unwrap();
-            let split = trainer::split::article_split();
+            let split = trainer::sets::split::article_split();
             (
                 all.select(&split.train[..3000]),
                 all.select(&split.test[..1000]),
@@ -140,7 +140,7 @@ fn every_committed_model_reproduces_its_card_on_the_fixture() {
         let eval = evaluate(&model, &fixture, &cpu());
         assert_eq!(Some(eval.correct), card.fixture_correct, "{}", card.preset);
         // The held-out styles are generated from a fixed seed: the same drawings, the same score.
-        let (styled, styles) = trainer::styles::evaluate(&model, &cpu());
+        let (styled, styles) = trainer::measure::styles::evaluate(&model, &cpu());
         assert_eq!(Some(styled.correct), card.style_correct, "{}", card.preset);
         assert_eq!(Some(&styles), card.styles.as_ref(), "{}", card.preset);
         let t = card
@@ -163,7 +163,8 @@ fn a_card_records_its_measurements() {
     let model = weights::load(&seed_weights(), &card.config(), &cpu()).unwrap();
     let fixture = common::fixture();
     let m =
-        trainer::report::measure(&model, &fixture, false, Some(fixture.clone()), &cpu()).unwrap();
+        trainer::measure::report::measure(&model, &fixture, false, Some(fixture.clone()), &cpu())
+            .unwrap();
     let mut recorded = ModelCard::default();
     recorded.record(&m);
     assert_eq!(recorded.test_correct, m.test.correct);
@@ -186,14 +187,14 @@ fn a_card_records_its_measurements() {
 fn committed_cards_reproduce_in_full() {
     let dir = common::full_data();
     let all = mnist::load_all(&dir).unwrap();
-    let test = all.select(&trainer::split::article_split().test);
+    let test = all.select(&trainer::sets::split::article_split().test);
     for name in ["seed", "web"] {
         let root = common::repo_root().join("model");
         let card = ModelCard::load(&root.join(format!("{name}.json"))).unwrap();
         let bytes = std::fs::read(root.join(&card.weights_file)).unwrap();
         let model = weights::load(&bytes, &card.config(), &cpu()).unwrap();
         let fixture = common::fixture();
-        let m = trainer::report::measure(
+        let m = trainer::measure::report::measure(
             &model,
             &test,
             card.normalized_input(),
@@ -214,7 +215,7 @@ fn committed_weights_reproduce_the_card_on_the_full_test_split() {
     let card = seed_card();
     let model = weights::load(&seed_weights(), &card.config(), &cpu()).unwrap();
     let all = mnist::load_all(&dir).unwrap();
-    let split = trainer::split::article_split();
+    let split = trainer::sets::split::article_split();
     let eval = evaluate(&model, &all.select(&split.test), &cpu());
     assert_eq!(
         (eval.correct, eval.total),
@@ -274,7 +275,7 @@ fn an_eleventh_output_turns_negatives_away() {
     let hyper = Hyper {
         epochs: 15,
         lr: 1e-3,
-        outputs: trainer::rejection::OUTPUTS,
+        outputs: trainer::measure::rejection::OUTPUTS,
         negatives: 0.75,
         normalize: true,
         ..Hyper::named("seed")
@@ -288,14 +289,15 @@ fn an_eleventh_output_turns_negatives_away() {
         |_| {},
     )
     .unwrap();
-    let writers = trainer::report::writers_set();
-    let r = trainer::rejection::measure(&model, &held, &held, &writers, &cpu())
+    let writers = trainer::measure::report::writers_set();
+    let r = trainer::measure::rejection::measure(&model, &held, &held, &writers, &cpu())
         .unwrap()
         .expect("an eleventh output");
     // The lowest threshold that keeps the digits, or the highest when none does (a small
     // network trained on 800 scans is sure of a few being no digit).
     assert!(
-        r.drawn_turned_away <= trainer::rejection::MAX_DIGITS_TURNED_AWAY || r.threshold == 0.99,
+        r.drawn_turned_away <= trainer::measure::rejection::MAX_DIGITS_TURNED_AWAY
+            || r.threshold == 0.99,
         "{r:?}"
     );
     assert_eq!(r.kinds.iter().filter(|k| k.held_out).count(), 4);
@@ -312,6 +314,6 @@ fn an_eleventh_output_turns_negatives_away() {
     );
     // A ten-output network has nothing to measure.
     let ten = weights::load(&seed_weights(), &seed_card().config(), &cpu()).unwrap();
-    let none = trainer::rejection::measure(&ten, &held, &held, &writers, &cpu()).unwrap();
+    let none = trainer::measure::rejection::measure(&ten, &held, &held, &writers, &cpu()).unwrap();
     assert!(none.is_none());
 }

@@ -11,8 +11,8 @@ use digits::pixels::image_bytes;
 use digits::preprocess::{Point, Strokes, bounds, to_mnist};
 use rand_mt::Mt;
 
+use crate::draw::trace::{BRUSH, CANVAS, resample};
 use crate::sets::Glyph;
-use crate::trace::{BRUSH, CANVAS, resample};
 
 /// The longer side of a plain drawing as a share of the pad: a digit drawn to fill most of it.
 pub const PLAIN_SIZE: f32 = 0.6;

@@ -8,9 +8,9 @@ use digits::model::{INPUT_SIZE, Mlp, NOT_A_DIGIT};
 use serde::{Deserialize, Serialize};
 
 use crate::draw::pen::plain;
-use crate::evaluate::{Evaluation, evaluate};
-use crate::mnist::Dataset;
-use crate::rejection::not_digit_probabilities;
+use crate::learn::evaluate::{Evaluation, evaluate};
+use crate::measure::rejection::not_digit_probabilities;
+use crate::sets::mnist::Dataset;
 use crate::sets::{Glyph, pendigits, real_writers, unipen};
 
 /// The glyphs a model is measured on, drawn once.

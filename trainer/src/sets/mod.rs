@@ -1,18 +1,27 @@
-//! Where labelled drawings come from, beside MNIST: real writers' pen strokes.
+//! Where digits and non-digits come from: MNIST (its IDX files, the article's split, the
+//! download and the committed fixture), the Hershey glyphs the negatives are drawn from, and
+//! real writers' pen strokes (pendigits, UNIPEN).
 //!
-//! Every source gives the same shape, a list of [`Glyph`]s, so that a new source is one file
-//! here and the drawing and training stages need not know where a glyph came from.
+//! MNIST's images come as a [`mnist::Dataset`]; every pen source gives the same shape, a list
+//! of [`Glyph`]s, so that a new source is one file here and the drawing and training stages
+//! need not know where a glyph came from. Nothing here depends on a later stage.
 
+pub mod fetch;
+pub mod fixture;
+pub mod hershey;
+pub mod idx;
+pub mod mnist;
 pub mod pendigits;
 pub mod real_writers;
+pub mod split;
 pub mod unipen;
 
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::idx::DataError;
-use crate::mnist::hex;
+use crate::sets::idx::DataError;
+use crate::sets::mnist::hex;
 
 /// One character written with a pen: its pen-down strokes in writing order, as points with y
 /// growing downward (screen order), in any unit.
@@ -64,7 +73,7 @@ pub fn read_verified(
             hint: hint.to_owned(),
         });
     }
-    let bytes = crate::idx::read_maybe_gzipped(&path)?;
+    let bytes = crate::sets::idx::read_maybe_gzipped(&path)?;
     let actual = hex(&Sha256::digest(&bytes));
     if actual != sha256 {
         return Err(DataError::Damaged {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Glyph, malformed, read_verified};
-use crate::idx::DataError;
+use crate::sets::idx::DataError;
 
 /// The environment variable naming the folder, after `--pendigits`.
 pub const ENV: &str = "PENDIGITS_DIR";

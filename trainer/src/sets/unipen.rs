@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::{Glyph, malformed, read_verified};
-use crate::idx::DataError;
+use crate::sets::idx::DataError;
 
 /// The environment variable naming the folder, after `--unipen`.
 pub const ENV: &str = "UNIPEN_DIR";

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use trainer::mnist::{self, Dataset};
+use trainer::sets::mnist::{self, Dataset};
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -12,8 +12,9 @@ use digits::model::NUM_CLASSES;
 use digits::weights::{self, Precision};
 use serde::{Deserialize, Serialize};
 
-use crate::backend::Backend;
-use crate::train::{EpochStats, Hyper};
+use crate::learn::backend::Backend;
+use crate::learn::train::{EpochStats, Hyper};
+use crate::measure::report::Measurements;
 
 /// Everything a reader needs to judge and reproduce a model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -55,16 +56,16 @@ pub struct ModelCard {
     pub drawn_per_class_accuracy: Option<[f64; NUM_CLASSES]>,
     #[serde(default)]
     pub drawn_confusion: Option<[[u32; NUM_CLASSES]; NUM_CLASSES]>,
-    /// The held-out digit styles (`trainer::styles`): each style's score and what it was read
+    /// The held-out digit styles (`trainer::measure::styles`): each style's score and what it was read
     /// as, and all of them together.
     #[serde(default)]
     pub style_correct: Option<usize>,
     #[serde(default)]
     pub style_total: Option<usize>,
     #[serde(default)]
-    pub styles: Option<Vec<crate::styles::StyleScore>>,
+    pub styles: Option<Vec<crate::measure::styles::StyleScore>>,
     /// Below this top probability the page shows the two likeliest digits ("4 or 9?"); chosen
-    /// by `trainer::unsure` on the drawn test digits, with the share of right answers it hedges
+    /// by `trainer::measure::unsure` on the drawn test digits, with the share of right answers it hedges
     /// on and of wrong ones it flags there.
     #[serde(default)]
     pub unsure_below: Option<f64>,
@@ -72,7 +73,7 @@ pub struct ModelCard {
     pub unsure_hedged_right: Option<f64>,
     #[serde(default)]
     pub unsure_flagged_wrong: Option<f64>,
-    /// Digits by real writers outside MNIST (`trainer::optdigits`, the validation set runs are
+    /// Digits by real writers outside MNIST (`trainer::measure::optdigits`, the validation set runs are
     /// chosen on): correct of total, per digit, and `confusion[label][answer]`.
     #[serde(default)]
     pub writers_correct: Option<usize>,
@@ -85,7 +86,7 @@ pub struct ModelCard {
     /// An eleventh "not a digit" output (`trainer train --negatives`): its threshold and what
     /// it turns away there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_a_digit: Option<crate::rejection::Rejection>,
+    pub not_a_digit: Option<crate::measure::rejection::Rejection>,
     /// Real writers' pen strokes: pendigits' validation writers, UNIPEN's held-out sites.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pen: Option<crate::measure::pen::PenScores>,
@@ -157,7 +158,7 @@ impl ModelCard {
                     n => format!(" and {n} drawings that are not digits"),
                 }
             ),
-            data_sha256: crate::mnist::FILES
+            data_sha256: crate::sets::mnist::FILES
                 .iter()
                 .map(|f| (f.name.to_owned(), f.sha256.to_owned()))
                 .collect(),
@@ -170,7 +171,7 @@ impl ModelCard {
             augmentation: hyper.augment.then(|| {
                 format!(
                     "{:?}, stroke width +-1 px, then 20x20 fit + centre of mass",
-                    crate::augment::AugmentConfig {
+                    crate::draw::augment::AugmentConfig {
                         coarse_rate: hyper.coarse_rate,
                         ..Default::default()
                     }
@@ -218,7 +219,7 @@ impl ModelCard {
 
     /// The test split's confusion matrix as a picture, titled with the card's score.
     pub fn confusion_svg(&self) -> anyhow::Result<String> {
-        crate::plots::confusion_svg(
+        crate::store::plots::confusion_svg(
             &format!(
                 "{}: test split, {}/{} correct",
                 self.preset, self.test_correct, self.test_total
@@ -231,7 +232,7 @@ impl ModelCard {
     pub fn record_weights(&mut self, bytes: &[u8], precision: Precision) {
         self.weights_precision = precision.to_string();
         self.weights_bytes = bytes.len();
-        self.weights_sha256 = crate::mnist::hex(&sha2::Sha256::digest(bytes));
+        self.weights_sha256 = crate::sets::mnist::hex(&sha2::Sha256::digest(bytes));
     }
 
     pub fn load(path: &Path) -> anyhow::Result<Self> {
@@ -299,5 +300,38 @@ impl Stored {
             serde_json::to_string_pretty(&self.card)?.as_bytes(),
         )?;
         write_atomic(&self.paths.confusion, self.card.confusion_svg()?.as_bytes())
+    }
+}
+
+impl ModelCard {
+    /// Writes `m` into the card's measured fields.
+    pub fn record(&mut self, m: &Measurements) {
+        self.test_correct = m.test.correct;
+        self.test_total = m.test.total;
+        self.test_accuracy = m.test.accuracy();
+        self.per_class_accuracy = m.test.per_class();
+        self.confusion = m.test.confusion;
+        self.drawn_correct = Some(m.drawn.correct);
+        self.drawn_accuracy = Some(m.drawn.accuracy());
+        self.drawn_per_class_accuracy = Some(m.drawn.per_class());
+        self.drawn_confusion = Some(m.drawn.confusion);
+        self.style_correct = Some(m.styled.correct);
+        self.style_total = Some(m.styled.total);
+        self.styles = Some(m.styles.clone());
+        self.unsure_below = Some(m.unsure.below);
+        self.unsure_hedged_right = Some(m.unsure.hedged_right);
+        self.unsure_flagged_wrong = Some(m.unsure.flagged_wrong);
+        self.fixture_correct = m.fixture.as_ref().map(|f| f.correct);
+        self.fixture_total = m.fixture.as_ref().map(|f| f.total);
+        self.writers_correct = Some(m.writers.correct);
+        self.writers_total = Some(m.writers.total);
+        self.writers_per_class_accuracy = Some(m.writers.per_class());
+        self.writers_confusion = Some(m.writers.confusion);
+        self.not_a_digit = m.rejection.clone();
+        // The card keeps the totals; the per-letter figures are only printed.
+        self.pen = m.pen.clone().map(|mut p| {
+            p.letters.clear();
+            p
+        });
     }
 }

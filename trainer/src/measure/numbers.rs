@@ -21,10 +21,10 @@ use digits::pixels::byte;
 use digits::preprocess::{Point, Strokes, bounds};
 use rand_mt::Mt;
 
-use crate::mnist::Dataset;
-use crate::rejection::probabilities;
-use crate::styles::Drawing;
-use crate::trace::{BRUSH, CANVAS, resample, strokes_of};
+use crate::draw::trace::{BRUSH, CANVAS, resample, strokes_of};
+use crate::measure::rejection::probabilities;
+use crate::measure::styles::Drawing;
+use crate::sets::mnist::Dataset;
 
 /// The set's seed: fixed, so that every model is read on the same numbers.
 pub const SEED: u32 = 20_261_201;

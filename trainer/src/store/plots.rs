@@ -3,7 +3,7 @@
 use digits::model::NUM_CLASSES;
 use plotters::prelude::*;
 
-use crate::train::EpochStats;
+use crate::learn::train::EpochStats;
 
 type PlotResult = Result<(), Box<dyn std::error::Error>>;
 

@@ -13,9 +13,9 @@ use digits::pixels::byte;
 use digits::preprocess::{Point, Strokes, to_mnist};
 use rand_mt::Mt;
 
-use crate::hershey::{self, Glyph};
-use crate::mnist::Dataset;
-use crate::trace::{BRUSH, CANVAS, resample};
+use crate::draw::trace::{BRUSH, CANVAS, resample};
+use crate::sets::hershey::{self, Glyph};
+use crate::sets::mnist::Dataset;
 
 /// What a negative drawing is. The numbers seed each kind's measuring set: a new kind takes a
 /// new number, so that the other sets stay the same drawings.

@@ -18,7 +18,7 @@ pub struct AugmentConfig {
     /// top loop on an 8.
     pub style_edit_rate: f32,
     /// Share of the digits redrawn as strokes that are first coarsened to 8x8 and traced as the
-    /// real-writer validation set is (`optdigits::coarsen`), so that coarse drawings are seen.
+    /// real-writer validation set is (`coarsen::coarsen`), so that coarse drawings are seen.
     pub coarse_rate: f32,
 }
 
@@ -59,18 +59,18 @@ impl Augmenter {
         if !d.next_u32().is_multiple_of(3) {
             let brush = d.uniform(8.0, 40.0);
             let coarse = (self.coarse_rate > 0.0 && d.uniform(0.0, 1.0) < self.coarse_rate)
-                .then(|| crate::optdigits::coarsen(&bytes))
+                .then(|| crate::draw::coarsen::coarsen(&bytes))
                 .flatten();
             let mut strokes = match coarse {
                 Some(cells) => digits::preprocess::Strokes::from_points(
-                    &crate::optdigits::strokes_of(&cells),
+                    &crate::draw::coarsen::strokes_of(&cells),
                     brush,
                 ),
-                None => crate::trace::strokes_with_brush(&bytes, brush),
+                None => crate::draw::trace::strokes_with_brush(&bytes, brush),
             };
             if d.uniform(0.0, 1.0) < self.style_edit_rate {
                 let mut u = |lo, hi| d.uniform(lo, hi);
-                if let Some(edited) = crate::restyle::restyle(&strokes, label, &mut u) {
+                if let Some(edited) = crate::draw::restyle::restyle(&strokes, label, &mut u) {
                     strokes = edited;
                 }
             }
@@ -87,11 +87,11 @@ impl Augmenter {
 /// the digit model's training digits are, with `coarse_rate` of them from an 8x8 coarsening.
 /// Two threads, seeded from `seed`.
 pub fn augmented_digits(
-    train: &crate::mnist::Dataset,
+    train: &crate::sets::mnist::Dataset,
     n: usize,
     coarse_rate: f32,
     seed: u32,
-) -> crate::mnist::Dataset {
+) -> crate::sets::mnist::Dataset {
     let mut pixels = vec![0u8; n * INPUT_SIZE];
     let half = n.div_ceil(2).max(1);
     std::thread::scope(|s| {
@@ -110,7 +110,7 @@ pub fn augmented_digits(
         }
     });
     let labels = (0..n).map(|i| train.labels[i % train.len()]).collect();
-    crate::mnist::Dataset::from_pixels(pixels, labels)
+    crate::sets::mnist::Dataset::from_pixels(pixels, labels)
 }
 
 #[cfg(test)]

@@ -11,13 +11,13 @@ use digits::model::{INPUT_SIZE, Mlp, MlpConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use crate::adam::HostAdam;
-use crate::batch::Batcher;
 use crate::draw::pen::{PenConfig, PenDrawer};
-use crate::evaluate::evaluate;
-use crate::mnist::Dataset;
+use crate::learn::adam::HostAdam;
+use crate::learn::batch::Batcher;
+use crate::learn::evaluate::evaluate;
 use crate::sets::Glyph;
-use crate::split::LegacyRandomState;
+use crate::sets::mnist::Dataset;
+use crate::sets::split::LegacyRandomState;
 
 /// How many parts each augmented epoch is split into, each made on its own thread by its own
 /// seeded augmenter.
@@ -231,7 +231,7 @@ pub fn train_with(
     std::thread::scope(|scope| {
         let (next_epoch, augmented) = std::sync::mpsc::sync_channel::<Dataset>(1);
         if hyper.augment {
-            let config = crate::augment::AugmentConfig {
+            let config = crate::draw::augment::AugmentConfig {
                 coarse_rate: hyper.coarse_rate,
                 ..Default::default()
             };
@@ -239,7 +239,7 @@ pub fn train_with(
                 .map(|k| {
                     let seed = (hyper.seed as u32).wrapping_add(k.wrapping_mul(0x9e37_79b9));
                     (
-                        crate::augment::Augmenter::new(seed, config.clone()),
+                        crate::draw::augment::Augmenter::new(seed, config.clone()),
                         PenDrawer::new(seed ^ 0x7e57_ab1e, PenConfig::default()),
                     )
                 })

@@ -5,11 +5,10 @@
 use burn::prelude::*;
 use digits::model::Mlp;
 
-use crate::evaluate::{Evaluation, drawn_dataset, evaluate};
-use crate::export::ModelCard;
-use crate::mnist::Dataset;
-use crate::styles::{self, StyleScore};
-use crate::unsure::{self, Threshold};
+use crate::learn::evaluate::{Evaluation, drawn_dataset, evaluate};
+use crate::measure::styles::{self, StyleScore};
+use crate::measure::unsure::{self, Threshold};
+use crate::sets::mnist::Dataset;
 
 /// A stored model's scores.
 #[derive(Debug, Clone)]
@@ -23,7 +22,7 @@ pub struct Measurements {
     /// Digits by real writers outside MNIST (`optdigits`): the set runs are chosen on.
     pub writers: Evaluation,
     /// What an eleventh "not a digit" output does, for a network that has one.
-    pub rejection: Option<crate::rejection::Rejection>,
+    pub rejection: Option<crate::measure::rejection::Rejection>,
     /// Real writers' pen strokes (`measure::pen`); `None` where the sets are not at hand.
     pub pen: Option<crate::measure::pen::PenScores>,
 }
@@ -47,7 +46,8 @@ pub fn measure(
     let fixture = fixture.map(|f| evaluate(model, &f.prepared(normalized_input), device));
     let writers_set = writers_set();
     let writers = evaluate(model, &writers_set, device);
-    let rejection = crate::rejection::measure(model, &drawn_set, &test_set, &writers_set, device)?;
+    let rejection =
+        crate::measure::rejection::measure(model, &drawn_set, &test_set, &writers_set, device)?;
     let pen = match crate::measure::pen::PenSets::load() {
         Ok(sets) => Some(crate::measure::pen::measure(
             model,
@@ -76,45 +76,12 @@ pub fn measure(
 /// The committed real-writer validation set through the page's preprocessing; empty (and
 /// said so on stderr) when its file cannot be read, so that a measurement never fails for it.
 pub fn writers_set() -> Dataset {
-    match crate::optdigits::ValidationSet::committed() {
+    match crate::measure::optdigits::ValidationSet::committed() {
         Ok(set) => set.dataset(),
         Err(e) => {
             eprintln!("warning: no real-writer validation set: {e:#}");
             Dataset::from_pixels(Vec::new(), Vec::new())
         }
-    }
-}
-
-impl ModelCard {
-    /// Writes `m` into the card's measured fields.
-    pub fn record(&mut self, m: &Measurements) {
-        self.test_correct = m.test.correct;
-        self.test_total = m.test.total;
-        self.test_accuracy = m.test.accuracy();
-        self.per_class_accuracy = m.test.per_class();
-        self.confusion = m.test.confusion;
-        self.drawn_correct = Some(m.drawn.correct);
-        self.drawn_accuracy = Some(m.drawn.accuracy());
-        self.drawn_per_class_accuracy = Some(m.drawn.per_class());
-        self.drawn_confusion = Some(m.drawn.confusion);
-        self.style_correct = Some(m.styled.correct);
-        self.style_total = Some(m.styled.total);
-        self.styles = Some(m.styles.clone());
-        self.unsure_below = Some(m.unsure.below);
-        self.unsure_hedged_right = Some(m.unsure.hedged_right);
-        self.unsure_flagged_wrong = Some(m.unsure.flagged_wrong);
-        self.fixture_correct = m.fixture.as_ref().map(|f| f.correct);
-        self.fixture_total = m.fixture.as_ref().map(|f| f.total);
-        self.writers_correct = Some(m.writers.correct);
-        self.writers_total = Some(m.writers.total);
-        self.writers_per_class_accuracy = Some(m.writers.per_class());
-        self.writers_confusion = Some(m.writers.confusion);
-        self.not_a_digit = m.rejection.clone();
-        // The card keeps the totals; the per-letter figures are only printed.
-        self.pen = m.pen.clone().map(|mut p| {
-            p.letters.clear();
-            p
-        });
     }
 }
 
@@ -148,7 +115,7 @@ pub fn print(m: &Measurements) {
     print_styles(&m.styles);
     print_writers(&m.writers);
     if let Some(r) = &m.rejection {
-        crate::rejection::print(r);
+        crate::measure::rejection::print(r);
     }
     if let Some(p) = &m.pen {
         crate::measure::pen::print(p);
@@ -217,7 +184,7 @@ pub fn print_styles(styles: &[StyleScore]) {
 
 /// Whole numbers written on the pad (`numbers.rs`): per length, how many were read exactly and
 /// how many split into the wrong number of digits.
-pub fn print_numbers(title: &str, scores: &[crate::numbers::LengthScore]) {
+pub fn print_numbers(title: &str, scores: &[crate::measure::numbers::LengthScore]) {
     println!("{title}:");
     for s in scores {
         println!(

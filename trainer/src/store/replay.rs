@@ -8,8 +8,8 @@ use digits::model::{INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES};
 use digits::pixels::normalize_bytes;
 use digits::replay::{Digit, ReplaySet};
 
-use crate::mnist::Dataset;
-use crate::split::Split;
+use crate::sets::mnist::Dataset;
+use crate::sets::split::Split;
 
 /// Where the page's build finds the replay set, relative to the workspace root.
 pub const REPLAY_FILE: &str = "model/replay.bin";
@@ -29,7 +29,7 @@ pub fn build(
 ) -> anyhow::Result<ReplaySet> {
     let mut train = balanced(all, &split.train, per_class);
     if negatives > 0 {
-        let drawn = crate::negatives::trained_negatives(negatives, NEGATIVES_SEED)?;
+        let drawn = crate::draw::negatives::trained_negatives(negatives, NEGATIVES_SEED)?;
         train.extend(drawn.images.pixels.chunks_exact(INPUT_SIZE).map(|p| Digit {
             label: NOT_A_DIGIT,
             pixels: p.try_into().expect("28x28"),

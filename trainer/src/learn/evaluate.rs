@@ -4,9 +4,9 @@
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp, NUM_CLASSES};
 
-use crate::batch::Batcher;
-use crate::mnist::Dataset;
-use crate::trace::redraw;
+use crate::draw::trace::redraw;
+use crate::learn::batch::Batcher;
+use crate::sets::mnist::Dataset;
 use digits::pixels::byte;
 
 /// Predictions of a model on labelled images.

@@ -13,8 +13,8 @@ use digits::preprocess::{Point, Strokes, to_mnist};
 use rand_mt::Mt;
 use serde::{Deserialize, Serialize};
 
-use crate::evaluate::{Evaluation, evaluate as evaluate_set};
-use crate::trace::{BRUSH, CANVAS, resample};
+use crate::draw::trace::{BRUSH, CANVAS, resample};
+use crate::learn::evaluate::{Evaluation, evaluate as evaluate_set};
 use digits::pixels::byte;
 
 /// The set's seed: fixed, so that every model is measured on the same drawings.
@@ -295,12 +295,12 @@ pub fn drawings() -> Vec<Drawing> {
 }
 
 /// The 28x28 images (bytes) and labels of the held-out set, through the page's preprocessing.
-pub fn dataset() -> crate::mnist::Dataset {
+pub fn dataset() -> crate::sets::mnist::Dataset {
     images(&drawings())
 }
 
 /// Drawings as 28x28 images (bytes) and labels, through the page's preprocessing.
-pub fn images(drawings: &[Drawing]) -> crate::mnist::Dataset {
+pub fn images(drawings: &[Drawing]) -> crate::sets::mnist::Dataset {
     let mut pixels = Vec::with_capacity(drawings.len() * INPUT_SIZE);
     for d in drawings {
         let img = to_mnist(&d.strokes)
@@ -309,7 +309,7 @@ pub fn images(drawings: &[Drawing]) -> crate::mnist::Dataset {
             .unwrap_or([0.0; INPUT_SIZE]);
         pixels.extend(img.iter().map(|&v| byte(v)));
     }
-    crate::mnist::Dataset::from_pixels(pixels, drawings.iter().map(|d| d.label).collect())
+    crate::sets::mnist::Dataset::from_pixels(pixels, drawings.iter().map(|d| d.label).collect())
 }
 
 /// Per-style scores from the predictions of a set made of `per_style` drawings of each of
