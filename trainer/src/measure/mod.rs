@@ -9,6 +9,7 @@ pub mod optdigits;
 pub mod pen;
 pub mod rejection;
 pub mod report;
+pub mod sheet;
 pub mod styles;
 pub mod unsure;
 pub mod validation;

@@ -13,15 +13,16 @@ use std::path::Path;
 
 use anyhow::Context;
 use burn::prelude::*;
-use digits::model::{INPUT_SIZE, Mlp, NUM_CLASSES};
+use digits::model::{INPUT_SIZE, Mlp};
 use digits::pixels::byte;
-use digits::preprocess::{SIDE, Strokes, to_mnist};
+use digits::preprocess::{Strokes, to_mnist};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::draw::coarsen::{self, CELLS, strokes_of};
 use crate::draw::trace::BRUSH;
 use crate::learn::evaluate::{Evaluation, evaluate as evaluate_set};
+use crate::measure::sheet::{misses_sheet, sheet};
 use crate::sets::mnist::Dataset;
 
 /// The committed set, relative to the workspace root (`scripts/optdigits.sh` rebuilds it).
@@ -239,45 +240,8 @@ impl ValidationSet {
     /// The digits `evaluation` misread, as a picture (binary PGM): one row per true digit,
     /// ordered by what each was read as, and a line per row saying so.
     pub fn misses_sheet(&self, evaluation: &Evaluation) -> (Vec<u8>, String) {
-        let set = self.dataset();
-        let mut rows = vec![Vec::new(); NUM_CLASSES];
-        for (i, (&label, &pred)) in set.labels.iter().zip(&evaluation.predictions).enumerate() {
-            if label != pred {
-                rows[label as usize].push((pred, i));
-            }
-        }
-        let mut legend = String::new();
-        let rows: Vec<Vec<usize>> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(digit, mut row)| {
-                row.sort();
-                let read: String = row.iter().map(|&(p, _)| char::from(b'0' + p)).collect();
-                legend += &format!("{digit} read as: {read}\n");
-                row.into_iter().map(|(_, i)| i).collect()
-            })
-            .collect();
-        let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        (sheet(&set, &rows, cols), legend)
+        misses_sheet(&self.dataset(), &evaluation.predictions)
     }
-}
-
-/// `set`'s images `rows` as a binary PGM `cols` images wide.
-fn sheet(set: &Dataset, rows: &[Vec<usize>], cols: usize) -> Vec<u8> {
-    let (w, h) = (cols * SIDE, rows.len() * SIDE);
-    let mut img = vec![0u8; w * h];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, &i) in row.iter().enumerate() {
-            let src = set.images.image(i);
-            for y in 0..SIDE {
-                let at = (r * SIDE + y) * w + c * SIDE;
-                img[at..at + SIDE].copy_from_slice(&src[y * SIDE..(y + 1) * SIDE]);
-            }
-        }
-    }
-    let mut out = format!("P5\n{w} {h}\n255\n").into_bytes();
-    out.extend(img);
-    out
 }
 
 fn round(v: f32) -> f32 {
