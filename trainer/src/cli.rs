@@ -163,6 +163,10 @@ pub struct TrainArgs {
     /// and tremor (to measure what the variations give).
     #[arg(long)]
     pub pen_plain: bool,
+    /// Vary the pen glyphs' rotation, slant, proportions and tremor this many times as far as
+    /// the defaults (10 degrees, 15 degrees, x1.15, 0.6%) [default: 1].
+    #[arg(long, value_name = "FACTOR", conflicts_with = "pen_plain")]
+    pub pen_vary: Option<f32>,
     /// Folder with pendigits-orig.tra and .tes [default: $PENDIGITS_DIR, then
     /// shared/data/pendigits beside the checkout].
     #[arg(long, value_name = "DIR")]
@@ -307,7 +311,8 @@ impl TrainArgs {
             augment,
             coarse_rate,
             pen_repeat,
-            pen_letters
+            pen_letters,
+            pen_vary
         );
         hyper.pen_plain |= self.pen_plain;
         if self.mnist_only {

@@ -148,7 +148,7 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     card.record_weights(&bytes, req.precision);
     if !pen.glyphs.is_empty() {
         card.trained_sets = Some(pen.files);
-        card.pen_drawing = Some(format!("{:?}", PenConfig::default()));
+        card.pen_drawing = Some(format!("{:?}", PenConfig::varied(hyper.pen_vary)));
         card.split += &format!(
             " ({} of them real writers' letters), and {} real writers' pen digits; the pen \
              glyphs drawn afresh each epoch",

@@ -55,6 +55,20 @@ impl Default for PenConfig {
     }
 }
 
+impl PenConfig {
+    /// The defaults with rotation, slant, proportions and tremor `factor` times as wide.
+    pub fn varied(factor: f32) -> Self {
+        let d = Self::default();
+        Self {
+            rotate: d.rotate * factor,
+            slant: d.slant * factor,
+            aspect: d.aspect.powf(factor),
+            jitter: d.jitter * factor,
+            ..d
+        }
+    }
+}
+
 /// The glyph drawn plainly: upright, at [`PLAIN_SIZE`], with the pad's brush; `None` when it
 /// has no ink.
 pub fn plain(glyph: &Glyph) -> Option<[u8; INPUT_SIZE]> {
@@ -224,5 +238,30 @@ mod tests {
         g.strokes.clear();
         assert!(plain(&g).is_none());
         assert!(PenDrawer::new(1, PenConfig::default()).draw(&g).is_none());
+    }
+
+    #[test]
+    fn varied_scales_the_shape_variations_only() {
+        let d = PenConfig::default();
+        assert_eq!(PenConfig::varied(1.0), d);
+        let v = PenConfig::varied(2.0);
+        assert_eq!((v.rotate, v.slant), (2.0 * d.rotate, 2.0 * d.slant));
+        assert!((v.aspect - d.aspect * d.aspect).abs() < 1e-6);
+        assert_eq!((v.size, v.brush, v.step), (d.size, d.brush, d.step));
+        // Wider variations move the drawing further from the plain one, on average.
+        let far = |config: PenConfig| {
+            let mut drawer = PenDrawer::new(5, config);
+            let base = plain(&seven()).unwrap();
+            (0..40)
+                .map(|_| {
+                    let img = drawer.draw(&seven()).unwrap();
+                    img.iter()
+                        .zip(&base)
+                        .map(|(a, b)| a.abs_diff(*b) as u64)
+                        .sum::<u64>()
+                })
+                .sum::<u64>()
+        };
+        assert!(far(PenConfig::varied(0.0)) < far(PenConfig::varied(3.0)));
     }
 }

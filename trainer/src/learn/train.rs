@@ -66,6 +66,18 @@ pub struct Hyper {
     /// measured in docs/training.md; the presets vary them).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pen_plain: bool,
+    /// How far the pen glyphs' rotation, slant, proportions and tremor go, as a factor of
+    /// `draw::pen`'s defaults (a lever measured in docs/training.md; the presets use 1).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub pen_vary: f32,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+fn is_one(x: &f32) -> bool {
+    *x == 1.0
 }
 
 fn is_zero_usize(x: &usize) -> bool {
@@ -108,6 +120,7 @@ impl Hyper {
             pen_repeat: recipe.pen_repeat,
             pen_letters: recipe.pen_letters,
             pen_plain: false,
+            pen_vary: 1.0,
         })
     }
 
@@ -240,7 +253,7 @@ pub fn train_with(
                     let seed = (hyper.seed as u32).wrapping_add(k.wrapping_mul(0x9e37_79b9));
                     (
                         crate::draw::augment::Augmenter::new(seed, config.clone()),
-                        PenDrawer::new(seed ^ 0x7e57_ab1e, PenConfig::default()),
+                        PenDrawer::new(seed ^ 0x7e57_ab1e, PenConfig::varied(hyper.pen_vary)),
                     )
                 })
                 .collect();
