@@ -182,7 +182,7 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
         ),
     ] {
         let scores = numbers::evaluate_numbers(&model, &numbers, not_digit_above, &device);
-        report::print_numbers(title, &scores);
+        numbers::print(title, &scores);
     }
     let traced: Vec<Strokes> = (0..test.len())
         .map(|i| strokes_of(test.images.image(i)))

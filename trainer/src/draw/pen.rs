@@ -72,9 +72,13 @@ impl PenConfig {
 /// The glyph drawn plainly: upright, at [`PLAIN_SIZE`], with the pad's brush; `None` when it
 /// has no ink.
 pub fn plain(glyph: &Glyph) -> Option<[u8; INPUT_SIZE]> {
+    render(&plain_paths(glyph), BRUSH)
+}
+
+/// The glyph's strokes as the pad records a plain drawing of it (canvas units).
+pub fn plain_paths(glyph: &Glyph) -> Vec<Vec<Point>> {
     let paths = place(&glyph.strokes, PLAIN_SIZE, [[1.0, 0.0], [0.0, 1.0]]);
-    let paths: Vec<Vec<Point>> = paths.iter().map(|p| resample(p, PLAIN_STEP)).collect();
-    render(&paths, BRUSH)
+    paths.iter().map(|p| resample(p, PLAIN_STEP)).collect()
 }
 
 /// A seeded source of varied drawings of glyphs.

@@ -11,6 +11,7 @@
 //! Joined writing: the same numbers with one pair of neighbours written in one go, the pen
 //! running on from the right end of one digit into the left end of the next.
 
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use burn::prelude::*;
@@ -21,9 +22,11 @@ use digits::pixels::byte;
 use digits::preprocess::{Point, Strokes, bounds};
 use rand_mt::Mt;
 
+use crate::draw::pen::PLAIN_STEP;
 use crate::draw::trace::{BRUSH, CANVAS, resample, strokes_of};
 use crate::measure::rejection::probabilities;
 use crate::measure::styles::Drawing;
+use crate::sets::Glyph;
 use crate::sets::mnist::Dataset;
 
 /// The set's seed: fixed, so that every model is read on the same numbers.
@@ -77,83 +80,156 @@ fn make(test: &Dataset, styled: &[Drawing], joined: bool) -> Vec<Number> {
     let mut out = Vec::with_capacity(PER_LENGTH * LENGTHS.count());
     for length in LENGTHS {
         for _ in 0..PER_LENGTH {
-            // One writer for the whole number: a height and a slant.
-            let height = uniform(&mut rng, 0.3, 0.6) * CANVAS;
-            let slant = uniform(&mut rng, -0.25, 0.2);
-            let mut x = 0.0f32;
-            let mut digits = Vec::with_capacity(length);
-            let mut paths: Vec<Vec<Point>> = Vec::new();
-            // Which digit the pen runs on into from the one before it.
-            let join = 1 + joins.next_u32() as usize % (length - 1);
-            for _ in 0..length {
-                let (label, strokes) =
+            let number = write(
+                &mut rng,
+                &mut joins,
+                length,
+                joined,
+                (-0.25, 0.2),
+                None,
+                |rng| {
                     if rng.next_u32().is_multiple_of(STYLED) && !styled.is_empty() {
                         let d = &styled[rng.next_u32() as usize % styled.len()];
-                        (d.label, d.strokes.clone())
+                        Some((d.label, d.strokes.clone()))
                     } else if !test.is_empty() {
                         let i = rng.next_u32() as usize % test.len();
-                        (test.labels[i], strokes_of(test.images.image(i)))
+                        Some((test.labels[i], strokes_of(test.images.image(i))))
                     } else {
-                        continue;
-                    };
-                let Some(b) = bounds(&strokes.xy) else {
-                    continue;
-                };
-                // Each digit a little larger or smaller, higher or lower, more or less slanted
-                // than its neighbours.
-                let k = height * uniform(&mut rng, 0.85, 1.15) / (b[3] - b[1]).max(1.0);
-                let lean = slant + uniform(&mut rng, -0.05, 0.05);
-                let base = uniform(&mut rng, -0.08, 0.08) * height;
-                let placed: Vec<Vec<Point>> = strokes
-                    .iter()
-                    .map(|s| {
-                        s.chunks_exact(2)
-                            .map(|p| {
-                                let (u, v) = ((p[0] - b[0]) * k, (p[1] - b[3]) * k);
-                                [u - lean * v, v + base]
-                            })
-                            .collect()
-                    })
-                    .collect();
-                let left = placed
-                    .iter()
-                    .flatten()
-                    .map(|p| p[0])
-                    .fold(f32::MAX, f32::min);
-                let right = placed
-                    .iter()
-                    .flatten()
-                    .map(|p| p[0])
-                    .fold(f32::MIN, f32::max);
-                // Between the ink of two digits: from a hair to 40% of the writing's height.
-                let gap = if digits.is_empty() {
-                    0.0
-                } else {
-                    BRUSH + uniform(&mut rng, GAP.0, GAP.1) * height
-                };
-                let placed: Vec<Vec<Point>> = placed
-                    .into_iter()
-                    .map(|s| {
-                        s.into_iter()
-                            .map(|[u, v]| [x + gap + u - left, v + CANVAS])
-                            .collect()
-                    })
-                    .collect();
-                if joined && digits.len() == join {
-                    join_on(&mut paths, placed);
-                } else {
-                    paths.extend(placed);
-                }
-                x += gap + right - left;
-                digits.push(label);
-            }
-            out.push(Number {
-                digits,
-                strokes: Strokes::from_points(&paths, BRUSH),
-            });
+                        None
+                    }
+                },
+            );
+            out.push(number);
         }
     }
     out
+}
+
+/// [`PER_LENGTH`] numbers of each of [`LENGTHS`], each written by one real writer of `glyphs`
+/// with that writer's own digits, placed as [`numbers`] places them but without a slant of
+/// their own (a real writer brings theirs); always the same ones for the same glyphs.
+pub fn writer_numbers(glyphs: &[Glyph]) -> Vec<Number> {
+    let mut by_writer: BTreeMap<&str, Vec<&Glyph>> = BTreeMap::new();
+    for g in glyphs.iter().filter(|g| g.digit().is_some()) {
+        by_writer.entry(g.writer.as_str()).or_default().push(g);
+    }
+    let writers: Vec<Vec<&Glyph>> = by_writer.into_values().collect();
+    let mut rng = Mt::new(SEED + 2);
+    let mut joins = Mt::new(SEED + 3);
+    let mut out = Vec::with_capacity(PER_LENGTH * LENGTHS.count());
+    if writers.is_empty() {
+        return out;
+    }
+    for length in LENGTHS {
+        for _ in 0..PER_LENGTH {
+            let own = &writers[rng.next_u32() as usize % writers.len()];
+            let number = write(
+                &mut rng,
+                &mut joins,
+                length,
+                false,
+                (0.0, 0.0),
+                Some(PLAIN_STEP),
+                |rng| {
+                    let g = own[rng.next_u32() as usize % own.len()];
+                    let paths: Vec<Vec<Point>> = g
+                        .strokes
+                        .iter()
+                        .filter(|s| !s.is_empty())
+                        .cloned()
+                        .collect();
+                    Some((g.digit()?, Strokes::from_points(&paths, BRUSH)))
+                },
+            );
+            out.push(number);
+        }
+    }
+    out
+}
+
+/// One number of `length` digits from `pick` (a digit and its strokes, in any units), placed
+/// left to right as one hand writes: one height and a slant in `slant` for the number, each
+/// digit a little larger or smaller, higher or lower, more or less slanted, and a random gap.
+fn write(
+    rng: &mut Mt,
+    joins: &mut Mt,
+    length: usize,
+    joined: bool,
+    slant: (f32, f32),
+    step: Option<f32>,
+    mut pick: impl FnMut(&mut Mt) -> Option<(u8, Strokes)>,
+) -> Number {
+    // One writer for the whole number: a height and a slant.
+    let height = uniform(rng, 0.3, 0.6) * CANVAS;
+    let slant = uniform(rng, slant.0, slant.1);
+    let mut x = 0.0f32;
+    let mut digits = Vec::with_capacity(length);
+    let mut paths: Vec<Vec<Point>> = Vec::new();
+    // Which digit the pen runs on into from the one before it.
+    let join = 1 + joins.next_u32() as usize % (length - 1);
+    for _ in 0..length {
+        let Some((label, strokes)) = pick(rng) else {
+            continue;
+        };
+        let Some(b) = bounds(&strokes.xy) else {
+            continue;
+        };
+        // Each digit a little larger or smaller, higher or lower, more or less slanted
+        // than its neighbours.
+        let k = height * uniform(rng, 0.85, 1.15) / (b[3] - b[1]).max(1.0);
+        let lean = slant + uniform(rng, -0.05, 0.05);
+        let base = uniform(rng, -0.08, 0.08) * height;
+        let placed: Vec<Vec<Point>> = strokes
+            .iter()
+            .map(|s| {
+                s.chunks_exact(2)
+                    .map(|p| {
+                        let (u, v) = ((p[0] - b[0]) * k, (p[1] - b[3]) * k);
+                        [u - lean * v, v + base]
+                    })
+                    .collect()
+            })
+            .collect();
+        let left = placed
+            .iter()
+            .flatten()
+            .map(|p| p[0])
+            .fold(f32::MAX, f32::min);
+        let right = placed
+            .iter()
+            .flatten()
+            .map(|p| p[0])
+            .fold(f32::MIN, f32::max);
+        // Between the ink of two digits: from a hair to 40% of the writing's height.
+        let gap = if digits.is_empty() {
+            0.0
+        } else {
+            BRUSH + uniform(rng, GAP.0, GAP.1) * height
+        };
+        let placed: Vec<Vec<Point>> = placed
+            .into_iter()
+            .map(|s| {
+                s.into_iter()
+                    .map(|[u, v]| [x + gap + u - left, v + CANVAS])
+                    .collect::<Vec<Point>>()
+            })
+            .map(|s| match step {
+                Some(step) => resample(&s, step),
+                None => s,
+            })
+            .collect();
+        if joined && digits.len() == join {
+            join_on(&mut paths, placed);
+        } else {
+            paths.extend(placed);
+        }
+        x += gap + right - left;
+        digits.push(label);
+    }
+    Number {
+        digits,
+        strokes: Strokes::from_points(&paths, BRUSH),
+    }
 }
 
 /// Writes `next` on from `written` without lifting the pen: the stroke of `written` that ends
@@ -309,7 +385,70 @@ pub fn singles_split(model: &Mlp, singles: &[&Strokes], device: &Device) -> usiz
         .count()
 }
 
+/// Whole numbers written on the pad : per length, how many were read exactly and
+/// how many split into the wrong number of digits.
+pub fn print(title: &str, scores: &[LengthScore]) {
+    println!("{title}:");
+    for s in scores {
+        println!(
+            "  {} digits: {}/{} = {:.1}%  (split wrong: {}, a digit answered \"not a digit\": {})",
+            s.length,
+            s.exact,
+            s.total,
+            s.exact as f64 * 100.0 / s.total.max(1) as f64,
+            s.missplit,
+            s.turned_away
+        );
+    }
+}
+
 /// A number in `[lo, hi)`.
 fn uniform(rng: &mut Mt, lo: f32, hi: f32) -> f32 {
     lo + (hi - lo) * (rng.next_u32() as f32 / 4_294_967_296.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A glyph of `label` by `writer`: a vertical bar with a tail, sparsely sampled.
+    fn glyph(label: char, writer: &str) -> Glyph {
+        Glyph {
+            label,
+            writer: writer.into(),
+            source: "test".into(),
+            strokes: vec![vec![[0.0, 0.0], [0.0, 100.0], [40.0, 100.0]]],
+        }
+    }
+
+    #[test]
+    fn a_real_writers_number_is_written_with_their_own_digits() {
+        // Writer a writes only 1s and 2s, writer b only 7s; a letter is never a digit.
+        let glyphs = vec![
+            glyph('1', "a"),
+            glyph('2', "a"),
+            glyph('7', "b"),
+            glyph('x', "b"),
+        ];
+        let numbers = writer_numbers(&glyphs);
+        assert_eq!(numbers.len(), PER_LENGTH * LENGTHS.count());
+        let mut by = [0, 0];
+        for n in &numbers {
+            let a = n.digits.iter().all(|&d| d == 1 || d == 2);
+            let b = n.digits.iter().all(|&d| d == 7);
+            assert!(a != b, "{:?} mixes writers", n.digits);
+            by[usize::from(b)] += 1;
+            // One stroke a digit, points no further apart than the pad's.
+            assert_eq!(n.strokes.ends.len(), n.digits.len());
+            let xy = &n.strokes.xy;
+            for (p, q) in xy.chunks_exact(2).zip(xy.chunks_exact(2).skip(1)) {
+                let d = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
+                assert!(d <= PLAIN_STEP + 1e-3 || d > 2.0 * BRUSH, "{d}");
+            }
+        }
+        // Both writers write, and the numbers come out the same each time.
+        assert!(by[0] > 1000 && by[1] > 1000, "{by:?}");
+        assert_eq!(writer_numbers(&glyphs)[17].strokes, numbers[17].strokes);
+        assert!(writer_numbers(&[]).is_empty());
+    }
 }

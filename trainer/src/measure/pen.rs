@@ -5,10 +5,15 @@
 
 use burn::prelude::*;
 use digits::model::{INPUT_SIZE, Mlp, NOT_A_DIGIT};
+use digits::preprocess::Strokes;
 use serde::{Deserialize, Serialize};
 
-use crate::draw::pen::plain;
+use crate::draw::pen::{plain, plain_paths};
+use crate::draw::trace::BRUSH;
 use crate::learn::evaluate::{Evaluation, evaluate};
+use crate::measure::numbers::{
+    self, LengthScore, Number, evaluate_numbers, singles_split, writer_numbers,
+};
 use crate::measure::rejection::not_digit_probabilities;
 use crate::sets::mnist::Dataset;
 use crate::sets::{Glyph, pendigits, real_writers, unipen};
@@ -20,6 +25,12 @@ pub struct PenSets {
     pub site_letters: Dataset,
     /// Each site letter's label, in `site_letters`' order.
     pub letter_labels: Vec<char>,
+    /// Whole numbers, each by one writer with their own digits: the validation writers',
+    /// the held-out sites'.
+    pub validation_numbers: Vec<Number>,
+    pub site_numbers: Vec<Number>,
+    /// Every digit of both sets as the pad records it, to count those read as a number.
+    pub singles: Vec<Strokes>,
 }
 
 impl PenSets {
@@ -32,6 +43,13 @@ impl PenSets {
             site_digits: drawn(&digits, |g| g.digit().unwrap_or(0)),
             letter_labels: letters.iter().map(|g| g.label).collect(),
             site_letters: drawn(&letters, |_| NOT_A_DIGIT),
+            validation_numbers: writer_numbers(&validation),
+            site_numbers: writer_numbers(&digits),
+            singles: validation
+                .iter()
+                .chain(&digits)
+                .map(|g| Strokes::from_points(&plain_paths(g), BRUSH))
+                .collect(),
         })
     }
 }
@@ -86,6 +104,15 @@ pub struct PenScores {
     /// Per letter: (letter, turned away, total), worst first; printed, not kept in a card.
     #[serde(skip)]
     pub letters: Vec<(char, usize, usize)>,
+    /// Whole numbers by the validation writers and by the held-out sites' writers, per
+    /// length; printed, not kept in a card.
+    #[serde(skip)]
+    pub numbers: [Vec<LengthScore>; 2],
+    /// Single digits (of both sets) the page would read as a number of two or more.
+    #[serde(skip)]
+    pub singles_split: usize,
+    #[serde(skip)]
+    pub singles_total: usize,
 }
 
 /// Measures `model` on `sets`; `threshold` is the page's "not a digit" threshold (none for a
@@ -114,6 +141,10 @@ pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Dev
         site_letters_turned_away: letters_away.iter().filter(|&&a| a).count(),
         site_letters_total: letters_away.len(),
         letters,
+        numbers: [&sets.validation_numbers, &sets.site_numbers]
+            .map(|n| evaluate_numbers(model, n, threshold, device)),
+        singles_split: singles_split(model, &sets.singles.iter().collect::<Vec<_>>(), device),
+        singles_total: sets.singles.len(),
     }
 }
 
@@ -192,4 +223,23 @@ pub fn print(s: &PenScores) {
             .collect::<Vec<_>>()
             .join("  ")
     );
+    if s.singles_total > 0 {
+        println!(
+            "real writers' single digits read as a number of two or more: {}/{} = {:.2}%",
+            s.singles_split,
+            s.singles_total,
+            pct(s.singles_split, s.singles_total)
+        );
+    }
+    for (title, scores) in [
+        "whole numbers by pendigits' validation writers (one writer a number, their own digits)",
+        "whole numbers by UNIPEN's held-out sites' writers (one writer a number, their own digits)",
+    ]
+    .iter()
+    .zip(&s.numbers)
+    {
+        if !scores.is_empty() {
+            numbers::print(title, scores);
+        }
+    }
 }

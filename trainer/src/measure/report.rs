@@ -181,20 +181,3 @@ pub fn print_styles(styles: &[StyleScore]) {
         );
     }
 }
-
-/// Whole numbers written on the pad (`numbers.rs`): per length, how many were read exactly and
-/// how many split into the wrong number of digits.
-pub fn print_numbers(title: &str, scores: &[crate::measure::numbers::LengthScore]) {
-    println!("{title}:");
-    for s in scores {
-        println!(
-            "  {} digits: {}/{} = {:.1}%  (split wrong: {}, a digit answered \"not a digit\": {})",
-            s.length,
-            s.exact,
-            s.total,
-            s.exact as f64 * 100.0 / s.total.max(1) as f64,
-            s.missplit,
-            s.turned_away
-        );
-    }
-}
