@@ -8,8 +8,6 @@
 //!
 //! Defaults: the workspace's model/, web.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use burn::prelude::*;
 use digits::classifier::{Classifier, top};
@@ -25,13 +23,9 @@ const COPIES: usize = 50;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = args
-        .next()
-        .map_or(trainer::workspace_root().join("model"), PathBuf::from);
-    let name = args.next().unwrap_or_else(|| "web".into());
+    let (stored, _) = Stored::from_args(&mut args)?;
     #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
     let device = Device::ndarray();
-    let stored = Stored::load(&dir, &name)?;
     let threshold = stored.card.not_a_digit_threshold()?;
     let classifier = Classifier::new(&stored.bytes, &stored.card.config(), device)?;
     let mut negatives = Negatives::new(99, Glyphs::load()?);

@@ -10,7 +10,6 @@
 //! with p >= 0.8, that digit, and the share read as it at all.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use burn::prelude::*;
 use trainer::measure::pen::drawn;
@@ -20,13 +19,9 @@ use trainer::store::export::Stored;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = args
-        .next()
-        .map_or(trainer::workspace_root().join("model"), PathBuf::from);
-    let name = args.next().unwrap_or_else(|| "web".into());
+    let (stored, name) = Stored::from_args(&mut args)?;
     #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
     let device = Device::ndarray();
-    let stored = Stored::load(&dir, &name)?;
     let model = stored.model(&device)?;
     let letters: Vec<_> = unipen::load(&unipen::resolve_dir(None), unipen::Part::Letters)?
         .into_iter()

@@ -19,14 +19,10 @@ use trainer::store::export::Stored;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = args
-        .next()
-        .map_or(trainer::workspace_root().join("model"), PathBuf::from);
-    let name = args.next().unwrap_or_else(|| "web".into());
+    let (stored, name) = Stored::from_args(&mut args)?;
     let sheet = args.next().map(PathBuf::from);
     #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
     let device = Device::ndarray();
-    let stored = Stored::load(&dir, &name)?;
     let model = stored.model(&device)?;
     let threshold = stored.card.not_a_digit_threshold().ok();
     let glyphs = real_writers::validation(&pendigits::resolve_dir(None))?;

@@ -286,6 +286,16 @@ impl Stored {
         Ok(Self { card, bytes, paths })
     }
 
+    /// The model an example names on its command line, `[MODEL_DIR] [NAME]` (the workspace's
+    /// `model/` and `web` when left out), taking those two from `args`; with the name.
+    pub fn from_args(args: &mut impl Iterator<Item = String>) -> anyhow::Result<(Self, String)> {
+        let dir = args
+            .next()
+            .map_or(crate::workspace_root().join("model"), PathBuf::from);
+        let name = args.next().unwrap_or_else(|| "web".into());
+        Ok((Self::load(&dir, &name)?, name))
+    }
+
     /// The network with its stored weights, on `device`.
     pub fn model(&self, device: &burn::prelude::Device) -> anyhow::Result<digits::model::Mlp> {
         weights::load(&self.bytes, &self.card.config(), device)
