@@ -21,6 +21,8 @@ use crate::sets::{Glyph, pendigits, real_writers, unipen};
 /// The glyphs a model is measured on, drawn once.
 pub struct PenSets {
     pub validation: Dataset,
+    /// Each validation digit's writer, in `validation`'s order.
+    pub validation_writers: Vec<String>,
     pub site_digits: Dataset,
     pub site_letters: Dataset,
     /// Each site letter's label, in `site_letters`' order.
@@ -43,6 +45,7 @@ impl PenSets {
             site_digits: drawn(&digits, |g| g.digit().unwrap_or(0)),
             letter_labels: letters.iter().map(|g| g.label).collect(),
             site_letters: drawn(&letters, |_| NOT_A_DIGIT),
+            validation_writers: validation.iter().map(|g| g.writer.clone()).collect(),
             validation_numbers: writer_numbers(&validation),
             site_numbers: writer_numbers(&digits),
             singles: validation
@@ -108,6 +111,9 @@ pub struct PenScores {
     /// length; printed, not kept in a card.
     #[serde(skip)]
     pub numbers: [Vec<LengthScore>; 2],
+    /// Per validation writer: (writer, read right, total), worst first; printed only.
+    #[serde(skip)]
+    pub writers: Vec<(String, usize, usize)>,
     /// Single digits (of both sets) the page would read as a number of two or more.
     #[serde(skip)]
     pub singles_split: usize,
@@ -125,6 +131,21 @@ pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Dev
         }
     };
     let digits = |set: &Dataset| scores(&evaluate(model, set, device), &set.labels, &away(set));
+    let validation_away = away(&sets.validation);
+    let validation_eval = evaluate(model, &sets.validation, device);
+    let mut by_writer: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for (i, writer) in sets.validation_writers.iter().enumerate() {
+        let right =
+            validation_eval.predictions[i] == sets.validation.labels[i] && !validation_away[i];
+        let w = by_writer.entry(writer.as_str()).or_default();
+        w.0 += usize::from(right);
+        w.1 += 1;
+    }
+    let mut writers: Vec<(String, usize, usize)> = by_writer
+        .into_iter()
+        .map(|(w, (r, n))| (w.to_owned(), r, n))
+        .collect();
+    writers.sort_by(|x, y| (x.1 * y.2).cmp(&(y.1 * x.2)));
     let letters_away = away(&sets.site_letters);
     let mut by_letter: std::collections::BTreeMap<char, (usize, usize)> = Default::default();
     for (&c, &a) in sets.letter_labels.iter().zip(&letters_away) {
@@ -136,11 +157,12 @@ pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Dev
         by_letter.into_iter().map(|(c, (a, n))| (c, a, n)).collect();
     letters.sort_by(|x, y| (x.1 * y.2).cmp(&(y.1 * x.2)));
     PenScores {
-        validation: digits(&sets.validation),
+        validation: scores(&validation_eval, &sets.validation.labels, &validation_away),
         site_digits: digits(&sets.site_digits),
         site_letters_turned_away: letters_away.iter().filter(|&&a| a).count(),
         site_letters_total: letters_away.len(),
         letters,
+        writers,
         numbers: [&sets.validation_numbers, &sets.site_numbers]
             .map(|n| evaluate_numbers(model, n, threshold, device)),
         singles_split: singles_split(model, &sets.singles.iter().collect::<Vec<_>>(), device),
@@ -206,6 +228,20 @@ pub fn print(s: &PenScores) {
         println!(
             "    {d}: {}",
             row.iter().map(|n| format!("{n:>4}")).collect::<String>()
+        );
+    }
+    if !s.writers.is_empty() {
+        println!(
+            "  per validation writer, worst first: {}",
+            s.writers
+                .iter()
+                .map(|(w, r, n)| format!(
+                    "{} {:.1}%",
+                    w.rsplit('/').next().unwrap_or(w),
+                    pct(*r, *n)
+                ))
+                .collect::<Vec<_>>()
+                .join("  ")
         );
     }
     println!(

@@ -338,9 +338,11 @@ impl ModelCard {
         self.writers_per_class_accuracy = Some(m.writers.per_class());
         self.writers_confusion = Some(m.writers.confusion);
         self.not_a_digit = m.rejection.clone();
-        // The card keeps the totals; the per-letter and whole-number figures are only printed.
+        // The card keeps the totals; the per-letter, per-writer and whole-number figures are
+        // only printed.
         self.pen = m.pen.clone().map(|mut p| {
             p.letters.clear();
+            p.writers.clear();
             p.numbers = Default::default();
             (p.singles_split, p.singles_total) = (0, 0);
             p
