@@ -133,29 +133,18 @@ pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Dev
     let digits = |set: &Dataset| scores(&evaluate(model, set, device), &set.labels, &away(set));
     let validation_away = away(&sets.validation);
     let validation_eval = evaluate(model, &sets.validation, device);
-    let mut by_writer: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for (i, writer) in sets.validation_writers.iter().enumerate() {
+    let writers = worst_first(sets.validation_writers.iter().enumerate().map(|(i, w)| {
         let right =
             validation_eval.predictions[i] == sets.validation.labels[i] && !validation_away[i];
-        let w = by_writer.entry(writer.as_str()).or_default();
-        w.0 += usize::from(right);
-        w.1 += 1;
-    }
-    let mut writers: Vec<(String, usize, usize)> = by_writer
-        .into_iter()
-        .map(|(w, (r, n))| (w.to_owned(), r, n))
-        .collect();
-    writers.sort_by(|x, y| (x.1 * y.2).cmp(&(y.1 * x.2)));
+        (w.clone(), right)
+    }));
     let letters_away = away(&sets.site_letters);
-    let mut by_letter: std::collections::BTreeMap<char, (usize, usize)> = Default::default();
-    for (&c, &a) in sets.letter_labels.iter().zip(&letters_away) {
-        let e = by_letter.entry(c).or_default();
-        e.0 += usize::from(a);
-        e.1 += 1;
-    }
-    let mut letters: Vec<(char, usize, usize)> =
-        by_letter.into_iter().map(|(c, (a, n))| (c, a, n)).collect();
-    letters.sort_by(|x, y| (x.1 * y.2).cmp(&(y.1 * x.2)));
+    let letters = worst_first(
+        sets.letter_labels
+            .iter()
+            .copied()
+            .zip(letters_away.iter().copied()),
+    );
     PenScores {
         validation: scores(&validation_eval, &sets.validation.labels, &validation_away),
         site_digits: digits(&sets.site_digits),
@@ -168,6 +157,19 @@ pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Dev
         singles_split: singles_split(model, &sets.singles.iter().collect::<Vec<_>>(), device),
         singles_total: sets.singles.len(),
     }
+}
+
+/// `(key, hit)` pairs tallied per key as (key, hits, total), the lowest share of hits first.
+fn worst_first<K: Ord>(pairs: impl Iterator<Item = (K, bool)>) -> Vec<(K, usize, usize)> {
+    let mut by: std::collections::BTreeMap<K, (usize, usize)> = Default::default();
+    for (k, hit) in pairs {
+        let e = by.entry(k).or_default();
+        e.0 += usize::from(hit);
+        e.1 += 1;
+    }
+    let mut rows: Vec<(K, usize, usize)> = by.into_iter().map(|(k, (h, n))| (k, h, n)).collect();
+    rows.sort_by(|x, y| (x.1 * y.2).cmp(&(y.1 * x.2)));
+    rows
 }
 
 fn scores(e: &Evaluation, labels: &[u8], away: &[bool]) -> DigitScores {
@@ -277,5 +279,27 @@ pub fn print(s: &PenScores) {
         if !scores.is_empty() {
             numbers::print(title, scores);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallies_come_lowest_share_first() {
+        let pairs = [
+            ("a", true),
+            ("b", false),
+            ("a", false),
+            ("c", true),
+            ("b", true),
+        ];
+        assert_eq!(
+            worst_first(pairs.into_iter()),
+            vec![("a", 1, 2), ("b", 1, 2), ("c", 1, 1)]
+        );
+        let none: [(char, bool); 0] = [];
+        assert!(worst_first(none.into_iter()).is_empty());
     }
 }
