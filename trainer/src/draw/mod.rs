@@ -9,3 +9,4 @@ pub mod negatives;
 pub mod pen;
 pub mod restyle;
 pub mod trace;
+pub mod typeface;

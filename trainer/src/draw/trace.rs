@@ -18,9 +18,9 @@ pub fn strokes_of(pixels: &[u8]) -> Strokes {
 
 /// [`strokes_of`] with another pen width.
 pub fn strokes_with_brush(pixels: &[u8], brush: f32) -> Strokes {
-    let skeleton = thin(&binarize(pixels));
+    let skeleton = thin(&binarize(pixels), SIDE);
     let k = CANVAS / SIDE as f32;
-    let paths: Vec<Vec<[f32; 2]>> = trace(&skeleton)
+    let paths: Vec<Vec<[f32; 2]>> = trace(&skeleton, SIDE)
         .into_iter()
         .map(|p| {
             p.into_iter()
@@ -58,15 +58,77 @@ fn binarize(pixels: &[u8]) -> Vec<bool> {
     pixels.iter().map(|&p| p >= 96).collect()
 }
 
-/// Zhang-Suen thinning to a one-pixel-wide skeleton.
-pub fn thin(img: &[bool]) -> Vec<bool> {
+/// The strokes of a `side` x `side` binary image's skeleton, in pixel-centre units times
+/// `scale`: spurs of at most `spur` pixels (a branch from a junction to a loose end, left by
+/// thinning a thick corner) removed, and each path smoothed once, as a pen would have drawn it
+/// rather than along pixel steps.
+pub fn skeleton_strokes(img: &[bool], side: usize, spur: usize, scale: f32) -> Vec<Vec<Point>> {
+    let skeleton = thin(img, side);
+    let paths = trace(&skeleton, side);
+    // A pixel's number of skeleton neighbours tells ends (1) from junctions (3+).
+    let degree = |i: usize| {
+        let (x, y) = ((i % side) as i32, (i / side) as i32);
+        let mut n = 0;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                let (nx, ny) = (x + dx, y + dy);
+                if (dx, dy) != (0, 0)
+                    && (0..side as i32).contains(&nx)
+                    && (0..side as i32).contains(&ny)
+                    && skeleton[ny as usize * side + nx as usize]
+                {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let is_spur = |p: &Vec<usize>| {
+        let (a, b) = (degree(p[0]), degree(p[p.len() - 1]));
+        paths.len() > 1 && p.len() <= spur + 1 && (a == 1) != (b == 1)
+    };
+    paths
+        .iter()
+        .filter(|p| !is_spur(p))
+        .map(|p| {
+            let pts: Vec<Point> = p
+                .iter()
+                .map(|&i| {
+                    [
+                        ((i % side) as f32 + 0.5) * scale,
+                        ((i / side) as f32 + 0.5) * scale,
+                    ]
+                })
+                .collect();
+            smooth(&pts)
+        })
+        .collect()
+}
+
+/// One pass of a [1, 2, 1] average over a polyline's inner points (ends and closed loops keep
+/// their start).
+fn smooth(points: &[Point]) -> Vec<Point> {
+    if points.len() < 3 {
+        return points.to_vec();
+    }
+    let mut out = points.to_vec();
+    for i in 1..points.len() - 1 {
+        for c in 0..2 {
+            out[i][c] = (points[i - 1][c] + 2.0 * points[i][c] + points[i + 1][c]) / 4.0;
+        }
+    }
+    out
+}
+
+/// Zhang-Suen thinning of a `side` x `side` image to a one-pixel-wide skeleton.
+pub fn thin(img: &[bool], side: usize) -> Vec<bool> {
     let mut img = img.to_vec();
     let get = |img: &[bool], x: i32, y: i32| {
         x >= 0
             && y >= 0
-            && x < SIDE as i32
-            && y < SIDE as i32
-            && img[y as usize * SIDE + x as usize]
+            && x < side as i32
+            && y < side as i32
+            && img[y as usize * side + x as usize]
     };
     loop {
         let mut changed = false;
@@ -76,7 +138,7 @@ pub fn thin(img: &[bool]) -> Vec<bool> {
                 if !img[i] {
                     continue;
                 }
-                let (x, y) = ((i % SIDE) as i32, (i / SIDE) as i32);
+                let (x, y) = ((i % side) as i32, (i / side) as i32);
                 let p: Vec<bool> = [
                     (0, -1),
                     (1, -1),
@@ -116,12 +178,12 @@ pub fn thin(img: &[bool]) -> Vec<bool> {
 /// The skeleton pixels linked to `i`: orthogonal neighbours, and diagonal ones that are not
 /// already reached through an orthogonal neighbour (so a staircase is a chain, not a knot of
 /// junctions).
-fn links(skel: &[bool], i: usize) -> Vec<usize> {
-    let (x, y) = ((i % SIDE) as i32, (i / SIDE) as i32);
+fn links(skel: &[bool], side: usize, i: usize) -> Vec<usize> {
+    let (x, y) = ((i % side) as i32, (i / side) as i32);
     let on = |dx: i32, dy: i32| {
         let (nx, ny) = (x + dx, y + dy);
-        (nx >= 0 && ny >= 0 && nx < SIDE as i32 && ny < SIDE as i32)
-            .then(|| ny as usize * SIDE + nx as usize)
+        (nx >= 0 && ny >= 0 && nx < side as i32 && ny < side as i32)
+            .then(|| ny as usize * side + nx as usize)
             .filter(|&n| skel[n])
     };
     let mut out: Vec<usize> = [(0, -1), (1, 0), (0, 1), (-1, 0)]
@@ -136,11 +198,11 @@ fn links(skel: &[bool], i: usize) -> Vec<usize> {
     out
 }
 
-/// Splits a skeleton into polylines: from each end or junction along chains of pixels, then
-/// the closed loops that remain (a 0, the bowl of a 6).
-pub fn trace(skel: &[bool]) -> Vec<Vec<usize>> {
+/// Splits a `side` x `side` skeleton into polylines of pixel indices: from each end or
+/// junction along chains of pixels, then the closed loops that remain (a 0, the bowl of a 6).
+pub fn trace(skel: &[bool], side: usize) -> Vec<Vec<usize>> {
     let adj: Vec<Vec<usize>> = (0..skel.len())
-        .map(|i| if skel[i] { links(skel, i) } else { Vec::new() })
+        .map(|i| if skel[i] { links(skel, side, i) } else { Vec::new() })
         .collect();
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     let key = |a: usize, b: usize| (a.min(b), a.max(b));

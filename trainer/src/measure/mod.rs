@@ -11,5 +11,6 @@ pub mod rejection;
 pub mod report;
 pub mod sheet;
 pub mod styles;
+pub mod typefaces;
 pub mod unsure;
 pub mod validation;

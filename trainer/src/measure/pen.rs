@@ -160,7 +160,7 @@ pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Dev
 }
 
 /// `(key, hit)` pairs tallied per key as (key, hits, total), the lowest share of hits first.
-fn worst_first<K: Ord>(pairs: impl Iterator<Item = (K, bool)>) -> Vec<(K, usize, usize)> {
+pub(crate) fn worst_first<K: Ord>(pairs: impl Iterator<Item = (K, bool)>) -> Vec<(K, usize, usize)> {
     let mut by: std::collections::BTreeMap<K, (usize, usize)> = Default::default();
     for (k, hit) in pairs {
         let e = by.entry(k).or_default();
@@ -172,7 +172,7 @@ fn worst_first<K: Ord>(pairs: impl Iterator<Item = (K, bool)>) -> Vec<(K, usize,
     rows
 }
 
-fn scores(e: &Evaluation, labels: &[u8], away: &[bool]) -> DigitScores {
+pub(crate) fn scores(e: &Evaluation, labels: &[u8], away: &[bool]) -> DigitScores {
     let mut confusion = vec![vec![0u32; 11]; 10];
     for ((&l, &p), &a) in labels.iter().zip(&e.predictions).zip(away) {
         let answer = if a { 10 } else { usize::from(p) };

@@ -14,6 +14,7 @@ pub mod mnist;
 pub mod pendigits;
 pub mod real_writers;
 pub mod split;
+pub mod typefaces;
 pub mod unipen;
 
 use std::path::{Path, PathBuf};
