@@ -47,16 +47,23 @@ stage "native tests"
 # data/mnist), and cargo reports them as ignored otherwise.
 # The real writers' pen sets ($PENDIGITS_DIR, $UNIPEN_DIR, or shared/data beside the checkout):
 # their tests (named pen_sets_*) are left out where they are missing.
-pen_skip=()
+sets_skip=()
 pendigits_dir="${PENDIGITS_DIR:-../shared/data/pendigits}"
 unipen_dir="${UNIPEN_DIR:-../shared/data/unipen}"
 if [[ ! -f "$pendigits_dir/pendigits-orig.tes" || ! -f "$unipen_dir/letters.jsonl.gz" ]]; then
   echo "no pen sets in $pendigits_dir and $unipen_dir: their tests (pen_sets_*) are left out"
-  pen_skip=(--skip pen_sets_)
+  sets_skip=(--skip pen_sets_)
+fi
+# The handwriting typefaces (Google Fonts' handwriting families, through the npm registry into
+# $TYPEFACES_DIR or data/typefaces, each checked by SHA-256; kept between runs): their tests
+# (named typefaces_*) are left out where they cannot be fetched.
+if ! cargo run --profile fast --locked --quiet -p trainer -- fetch-data --typefaces; then
+  echo "the typefaces could not be fetched: their tests (typefaces_*) are left out"
+  sets_skip+=(--skip typefaces_)
 fi
 if [[ -f "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte.gz" || -f "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte" ]]; then
   echo "full MNIST in ${MNIST_DIR:-data/mnist}: running the tests that need it too"
-  run native cargo test --profile fast --workspace --locked -- --include-ignored "${pen_skip[@]}"
+  run native cargo test --profile fast --workspace --locked -- --include-ignored "${sets_skip[@]}"
 else
   echo "no full MNIST in \$MNIST_DIR or data/mnist: the tests that need it are reported as ignored"
   run native cargo test --profile fast --workspace --locked

@@ -66,6 +66,9 @@ pub struct Recipe {
     pub pen_repeat: usize,
     /// Share of UNIPEN's letters (less the digit-shaped ones) taught as "not a digit".
     pub pen_letters: f32,
+    /// The training handwriting typefaces' digits and letters, each drawn this many times an
+    /// epoch as pen glyphs; 0: none.
+    pub typefaces: usize,
 }
 
 /// Every model; the first is the page's default.
@@ -92,6 +95,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             negatives: 0.75,
             pen_repeat: 2,
             pen_letters: 0.5,
+            typefaces: 0,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
@@ -115,6 +119,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             negatives: 0.0,
             pen_repeat: 0,
             pen_letters: 0.0,
+            typefaces: 0,
         },
     },
 ];

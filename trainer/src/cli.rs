@@ -160,6 +160,15 @@ pub struct TrainArgs {
         |h| h.pen_letters.to_string(),
     ))]
     pub pen_letters: Option<f32>,
+    #[arg(long, value_name = "N", help = per_preset(
+        "The training handwriting typefaces' digits and letters: each drawn N times an epoch, afresh; 0: none",
+        |h| h.typefaces.to_string(),
+    ))]
+    pub typefaces: Option<usize>,
+    /// Folder with the handwriting typefaces [default: $TYPEFACES_DIR, then the workspace's
+    /// data/typefaces/; `trainer fetch-data --typefaces` fills it].
+    #[arg(long, value_name = "DIR")]
+    pub typefaces_dir: Option<PathBuf>,
     /// Draw the pen glyphs plainly every epoch, without varying slant, size, pen, sampling
     /// and tremor (to measure what the variations give).
     #[arg(long)]
@@ -177,7 +186,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "DIR")]
     pub unipen: Option<PathBuf>,
     /// Train on MNIST alone (no real writers' pen sets), whatever the preset says.
-    #[arg(long, conflicts_with_all = ["pen_repeat", "pen_letters"])]
+    #[arg(long, conflicts_with_all = ["pen_repeat", "pen_letters", "typefaces"])]
     pub mnist_only: bool,
     /// Train on only the first N images of the training split (quick experiments).
     #[arg(long)]
@@ -323,12 +332,14 @@ impl TrainArgs {
             coarse_rate,
             pen_repeat,
             pen_letters,
-            pen_vary
+            pen_vary,
+            typefaces
         );
         hyper.pen_plain |= self.pen_plain;
         if self.mnist_only {
             hyper.pen_repeat = 0;
             hyper.pen_letters = 0.0;
+            hyper.typefaces = 0;
         }
         if self.lr_final.is_some() {
             hyper.lr_final = self.lr_final;

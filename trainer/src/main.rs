@@ -55,6 +55,7 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         show_progress: !args.quiet,
         pendigits: args.pendigits.clone(),
         unipen: args.unipen.clone(),
+        typefaces: args.typefaces_dir.clone(),
     };
     let outcome = run::run(request, |event| match event {
         Event::Started {
@@ -156,7 +157,8 @@ fn cmd_evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
     }
     if args.typefaces {
         use trainer::measure::typefaces as faces;
-        let sets = faces::TypefaceSets::load(&typefaces::resolve_dir(args.typefaces_dir.as_deref()))?;
+        let sets =
+            faces::TypefaceSets::load(&typefaces::resolve_dir(args.typefaces_dir.as_deref()))?;
         let threshold = card.not_a_digit_threshold().ok();
         faces::print(&faces::measure(&model, &sets, threshold, &device));
         return Ok(());

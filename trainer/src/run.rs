@@ -17,7 +17,7 @@ use crate::sets::fixture;
 use crate::sets::mnist::{self, Dataset};
 use crate::sets::real_writers::{RealWriters, SetFile};
 use crate::sets::split::{Split, article_split};
-use crate::sets::{self, Glyph};
+use crate::sets::{self, Glyph, typefaces};
 use crate::store::export::{ModelCard, Paths, RunFacts, Stored};
 use crate::store::plots;
 
@@ -38,6 +38,8 @@ pub struct Request {
     /// (`sets::pendigits::resolve_dir`, `sets::unipen::resolve_dir`).
     pub pendigits: Option<PathBuf>,
     pub unipen: Option<PathBuf>,
+    /// Folder of the handwriting typefaces, or `None` for `sets::typefaces::resolve_dir`'s.
+    pub typefaces: Option<PathBuf>,
 }
 
 /// What a run reports as it goes, for the command line to print.
@@ -87,7 +89,8 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         .prepared(hyper.normalize && !hyper.augment);
     let digits_trained = train_set.len();
     let train_set = with_negatives(train_set, hyper.negatives)?;
-    let pen = pen_glyphs(hyper, req.pendigits.as_deref(), req.unipen.as_deref())?;
+    let mut pen = pen_glyphs(hyper, req.pendigits.as_deref(), req.unipen.as_deref())?;
+    pen.add_typefaces(hyper, req.typefaces.as_deref())?;
     let train_set = with_pen(train_set, &pen.glyphs);
     let raw_test = all.select(&split.test);
     let test_set = raw_test.clone().prepared(hyper.normalize);
@@ -152,9 +155,17 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         card.split += &format!(
             " ({} of them real writers' letters), and {} real writers' pen digits; the pen \
              glyphs drawn afresh each epoch",
-            pen.glyphs.len() - pen.digits,
-            pen.digits
+            pen.glyphs.len() - pen.digits - pen.typeface_glyphs,
+            pen.digits - pen.typeface_digits
         );
+        if pen.typeface_glyphs > 0 {
+            card.split += &format!(
+                "; and {} characters of {} handwriting typefaces ({} digits), traced into strokes",
+                pen.typeface_glyphs,
+                typefaces::with_role(typefaces::Role::Train).count(),
+                pen.typeface_digits
+            );
+        }
         card.samples_per_sec =
             (train_set.len() * hyper.epochs) as f64 / card.train_seconds.max(f64::EPSILON);
     }
@@ -192,9 +203,57 @@ pub fn with_negatives(digits: Dataset, share: f32) -> anyhow::Result<Dataset> {
 /// `pen_repeat` times, then `pen_letters` of the letters (spread evenly over the file).
 pub struct PenGlyphs {
     pub glyphs: Vec<Glyph>,
-    /// How many of `glyphs` are digits (the rest are letters, taught as "not a digit").
+    /// How many of `glyphs` are digits (the first ones; the rest are letters, taught as "not a
+    /// digit").
     pub digits: usize,
     pub files: Vec<SetFile>,
+    /// Of `glyphs`, those from handwriting typefaces, and of them the digits.
+    pub typeface_glyphs: usize,
+    pub typeface_digits: usize,
+}
+
+impl PenGlyphs {
+    /// Adds the training typefaces' characters `hyper.typefaces` times each (digits after the
+    /// real writers' digits, letters at the end, only for a model that can say "not a
+    /// digit"), and each font file to `files`.
+    pub fn add_typefaces(&mut self, hyper: &Hyper, dir: Option<&Path>) -> anyhow::Result<()> {
+        if hyper.typefaces == 0 {
+            return Ok(());
+        }
+        let dir = typefaces::resolve_dir(dir);
+        let letters_too = hyper.outputs == digits::model::WITH_NOT_A_DIGIT;
+        let (mut digits, mut letters) = (Vec::new(), Vec::new());
+        for face in typefaces::with_role(typefaces::Role::Train) {
+            let font = face
+                .load(&dir)
+                .context("the handwriting typefaces are needed for --typefaces above 0")?;
+            let own = crate::draw::typeface::glyphs(&font, face);
+            let (d, l): (Vec<Glyph>, Vec<Glyph>) =
+                own.into_iter().partition(|g| g.digit().is_some());
+            let l = if letters_too { l } else { Vec::new() };
+            self.files.push(SetFile {
+                file: format!("typefaces/{}", face.file()),
+                sha256: face.sha256.to_owned(),
+                trained: d.len() + l.len(),
+            });
+            digits.extend(d);
+            letters.extend(l);
+        }
+        let n = hyper.typefaces;
+        let (digits, letters) = (repeat(&digits, n), repeat(&letters, n));
+        self.typeface_digits = digits.len();
+        self.typeface_glyphs = digits.len() + letters.len();
+        let tail = self.glyphs.split_off(self.digits);
+        self.digits += digits.len();
+        self.glyphs.extend(digits);
+        self.glyphs.extend(tail);
+        self.glyphs.extend(letters);
+        Ok(())
+    }
+}
+
+fn repeat(glyphs: &[Glyph], n: usize) -> Vec<Glyph> {
+    (0..n).flat_map(|_| glyphs.iter().cloned()).collect()
 }
 
 /// The pen glyphs `hyper` asks for, loaded from `pendigits` and `unipen` (or their usual
@@ -209,6 +268,8 @@ pub fn pen_glyphs(
             glyphs: Vec::new(),
             digits: 0,
             files: Vec::new(),
+            typeface_glyphs: 0,
+            typeface_digits: 0,
         });
     }
     anyhow::ensure!(
@@ -251,6 +312,8 @@ pub fn pen_glyphs(
         glyphs,
         digits,
         files,
+        typeface_glyphs: 0,
+        typeface_digits: 0,
     })
 }
 

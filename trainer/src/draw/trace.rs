@@ -202,7 +202,13 @@ fn links(skel: &[bool], side: usize, i: usize) -> Vec<usize> {
 /// junction along chains of pixels, then the closed loops that remain (a 0, the bowl of a 6).
 pub fn trace(skel: &[bool], side: usize) -> Vec<Vec<usize>> {
     let adj: Vec<Vec<usize>> = (0..skel.len())
-        .map(|i| if skel[i] { links(skel, side, i) } else { Vec::new() })
+        .map(|i| {
+            if skel[i] {
+                links(skel, side, i)
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     let key = |a: usize, b: usize| (a.min(b), a.max(b));

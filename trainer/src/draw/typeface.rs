@@ -101,7 +101,10 @@ mod tests {
     #[test]
     fn digits_come_first_and_digit_shaped_letters_are_left_out() {
         let chars: Vec<char> = characters().collect();
-        assert_eq!(chars[..10], ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+        assert_eq!(
+            chars[..10],
+            ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
+        );
         assert!(chars.contains(&'A') && chars.contains(&'x'));
         assert!(!chars.contains(&'O') && !chars.contains(&'l') && !chars.contains(&'S'));
     }

@@ -70,6 +70,11 @@ pub struct Hyper {
     /// `draw::pen`'s defaults (a lever measured in docs/training.md; the presets use 1).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub pen_vary: f32,
+    /// The training handwriting typefaces' characters (`sets::typefaces`, two fonts in three),
+    /// each drawn this many times an epoch as a pen glyph: digits as digits, letters as "not a
+    /// digit"; 0: none.
+    #[serde(default, skip_serializing_if = "is_zero_usize")]
+    pub typefaces: usize,
 }
 
 fn one() -> f32 {
@@ -121,6 +126,7 @@ impl Hyper {
             pen_letters: recipe.pen_letters,
             pen_plain: false,
             pen_vary: 1.0,
+            typefaces: recipe.typefaces,
         })
     }
 

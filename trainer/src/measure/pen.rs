@@ -160,7 +160,9 @@ pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Dev
 }
 
 /// `(key, hit)` pairs tallied per key as (key, hits, total), the lowest share of hits first.
-pub(crate) fn worst_first<K: Ord>(pairs: impl Iterator<Item = (K, bool)>) -> Vec<(K, usize, usize)> {
+pub(crate) fn worst_first<K: Ord>(
+    pairs: impl Iterator<Item = (K, bool)>,
+) -> Vec<(K, usize, usize)> {
     let mut by: std::collections::BTreeMap<K, (usize, usize)> = Default::default();
     for (k, hit) in pairs {
         let e = by.entry(k).or_default();

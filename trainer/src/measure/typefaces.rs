@@ -12,9 +12,9 @@ use crate::learn::evaluate::evaluate;
 use crate::measure::numbers::{self, LengthScore, Number, evaluate_numbers, writer_numbers};
 use crate::measure::pen::{DigitScores, drawn, scores, worst_first};
 use crate::measure::rejection::not_digit_probabilities;
+use crate::sets::Glyph;
 use crate::sets::mnist::Dataset;
 use crate::sets::typefaces::{Role, with_role};
-use crate::sets::Glyph;
 
 /// The held-out fonts' characters, drawn once.
 pub struct TypefaceSets {
@@ -123,13 +123,23 @@ pub fn print(s: &TypefaceScores) {
         .iter()
         .enumerate()
         .flat_map(|(l, row)| {
-            row.iter().enumerate().filter(move |&(a, &n)| a != l && n > 0).map(move |(a, &n)| {
-                let answer = if a == 10 { "X".to_owned() } else { a.to_string() };
-                format!("{l}>{answer} x{n}")
-            })
+            row.iter()
+                .enumerate()
+                .filter(move |&(a, &n)| a != l && n > 0)
+                .map(move |(a, &n)| {
+                    let answer = if a == 10 {
+                        "X".to_owned()
+                    } else {
+                        a.to_string()
+                    };
+                    format!("{l}>{answer} x{n}")
+                })
         })
         .collect();
-    println!("  misses (label>answer, X: not a digit): {}", misses.join("  "));
+    println!(
+        "  misses (label>answer, X: not a digit): {}",
+        misses.join("  ")
+    );
     println!(
         "  per font, worst first: {}",
         s.fonts
@@ -154,5 +164,8 @@ pub fn print(s: &TypefaceScores) {
             .collect::<Vec<_>>()
             .join("  ")
     );
-    numbers::print("whole numbers in the held-out typefaces (one font a number)", &s.numbers);
+    numbers::print(
+        "whole numbers in the held-out typefaces (one font a number)",
+        &s.numbers,
+    );
 }

