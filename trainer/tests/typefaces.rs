@@ -26,8 +26,7 @@ fn a_run_that_asks_for_typefaces_without_them_says_how_to_fetch_them() {
     hyper.typefaces = 2;
     let e = empty_pen()
         .add_typefaces(&hyper, Some(empty.path()))
-        .err()
-        .expect("no fonts, no run");
+        .expect_err("no fonts, no run");
     let e = format!("{e:#}");
     assert!(
         e.contains("fetch-data --typefaces") && e.contains(".ttf"),
