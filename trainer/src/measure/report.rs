@@ -25,6 +25,9 @@ pub struct Measurements {
     pub rejection: Option<crate::measure::rejection::Rejection>,
     /// Real writers' pen strokes (`measure::pen`); `None` where the sets are not at hand.
     pub pen: Option<crate::measure::pen::PenScores>,
+    /// The held-out handwriting typefaces (`measure::typefaces`), where they have been
+    /// fetched; printed, not kept in a card.
+    pub typefaces: Option<crate::measure::typefaces::TypefaceScores>,
 }
 
 /// Measures `model` on `raw_test` (MNIST's test images as scanned; normalised here when the
@@ -60,6 +63,7 @@ pub fn measure(
             None
         }
     };
+    let typefaces = held_out_typefaces(model, rejection.as_ref().map(|r| r.threshold), device);
     Ok(Measurements {
         test,
         drawn,
@@ -70,7 +74,32 @@ pub fn measure(
         writers,
         rejection,
         pen,
+        typefaces,
     })
+}
+
+/// The held-out typefaces' scores, or `None` (said on stderr) where the fonts are not at hand.
+fn held_out_typefaces(
+    model: &Mlp,
+    threshold: Option<f32>,
+    device: &Device,
+) -> Option<crate::measure::typefaces::TypefaceScores> {
+    use crate::measure::typefaces as faces;
+    let dir = crate::sets::typefaces::resolve_dir(None);
+    if !crate::sets::typefaces::present(&dir) {
+        eprintln!(
+            "note: no handwriting typefaces in {} to measure on (trainer fetch-data --typefaces)",
+            dir.display()
+        );
+        return None;
+    }
+    match faces::TypefaceSets::load(&dir) {
+        Ok(sets) => Some(faces::measure(model, &sets, threshold, device)),
+        Err(e) => {
+            eprintln!("warning: the handwriting typefaces could not be read: {e:#}");
+            None
+        }
+    }
 }
 
 /// The committed real-writer validation set through the page's preprocessing; empty (and
@@ -119,6 +148,9 @@ pub fn print(m: &Measurements) {
     }
     if let Some(p) = &m.pen {
         crate::measure::pen::print(p);
+    }
+    if let Some(t) = &m.typefaces {
+        crate::measure::typefaces::print(t);
     }
 }
 
