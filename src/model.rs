@@ -76,7 +76,8 @@ pub const ARCHITECTURES: &[Architecture] = &[
     // Canvas-like distortions and style edits of the training split, inputs normalised as the
     // page does; one in five redrawn digits first coarsened to 8x8 (chosen on the real-writer
     // validation set; the README's real-writer table has its figures); 0.75 as many drawings
-    // that are not digits, taught as an eleventh output (the README's "not a digit" runs).
+    // that are not digits, taught as an eleventh output (the README's "not a digit" runs); real
+    // writers' pen digits and letters, and the training handwriting typefaces' (docs/training.md).
     Architecture {
         name: "web",
         label: "Robust MLP (784-320-160-11)",
@@ -95,7 +96,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             negatives: 0.75,
             pen_repeat: 2,
             pen_letters: 0.5,
-            typefaces: 0,
+            typefaces: 8,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
