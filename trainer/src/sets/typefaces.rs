@@ -21,7 +21,7 @@ use crate::sets::idx::DataError;
 pub const ENV: &str = "TYPEFACES_DIR";
 
 /// Where to get the fonts when they are missing.
-pub const HINT: &str = "Fetch the handwriting typefaces with `cargo run --release -p trainer -- \
+pub const HINT: &str = "Fetch the handwriting typefaces with `cargo run --profile fast -p trainer -- \
     fetch-data --typefaces` (npm registry, about 45 MB of packages, 8 MB of fonts kept), or point \
     --typefaces or $TYPEFACES_DIR at a folder holding them";
 
