@@ -21,8 +21,7 @@ fn main() -> anyhow::Result<()> {
     let dir = typefaces::resolve_dir(None);
     let mut glyphs = Vec::new();
     let mut rows = Vec::new();
-    for face in typefaces::with_role(role) {
-        let own = typeface::glyphs(&face.load(&dir)?, face);
+    for (face, own) in typeface::fonts(&dir, role)? {
         let n = own.len().min(COLUMNS);
         rows.push((glyphs.len()..glyphs.len() + n).collect());
         glyphs.extend(own.into_iter().take(n));

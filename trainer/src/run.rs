@@ -223,11 +223,9 @@ impl PenGlyphs {
         let dir = typefaces::resolve_dir(dir);
         let letters_too = hyper.outputs == digits::model::WITH_NOT_A_DIGIT;
         let (mut digits, mut letters) = (Vec::new(), Vec::new());
-        for face in typefaces::with_role(typefaces::Role::Train) {
-            let font = face
-                .load(&dir)
-                .context("the handwriting typefaces are needed for --typefaces above 0")?;
-            let own = crate::draw::typeface::glyphs(&font, face);
+        let fonts = crate::draw::typeface::fonts(&dir, typefaces::Role::Train)
+            .context("the handwriting typefaces are needed for --typefaces above 0")?;
+        for (face, own) in fonts {
             let (d, l): (Vec<Glyph>, Vec<Glyph>) =
                 own.into_iter().partition(|g| g.digit().is_some());
             let l = if letters_too { l } else { Vec::new() };

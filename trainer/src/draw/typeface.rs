@@ -2,10 +2,12 @@
 //! a fixed size, thinned to its centre line and traced into strokes (spurs removed, smoothed),
 //! giving the same [`Glyph`] a real writer's pen gives. The font stands for its writer.
 
+use std::path::Path;
+
 use ab_glyph::FontVec;
 
 use crate::draw::trace::skeleton_strokes;
-use crate::sets::typefaces::{Bitmap, Typeface, rasterise};
+use crate::sets::typefaces::{Bitmap, Role, Typeface, rasterise, with_role};
 use crate::sets::{Glyph, real_writers};
 
 /// Pixels to the em the fonts are drawn at: a digit is some 50-70 px tall, and a handwriting
@@ -64,6 +66,14 @@ fn centre_lines(b: &Bitmap) -> Vec<Vec<[f32; 2]>> {
 /// Every character of [`characters`] that `face` has, written in it.
 pub fn glyphs(font: &FontVec, face: &Typeface) -> Vec<Glyph> {
     characters().filter_map(|c| glyph(font, face, c)).collect()
+}
+
+/// Each font in `role`, read from `dir` (checked by its checksum), with its characters written
+/// in it.
+pub fn fonts(dir: &Path, role: Role) -> anyhow::Result<Vec<(&'static Typeface, Vec<Glyph>)>> {
+    with_role(role)
+        .map(|face| Ok((face, glyphs(&face.load(dir)?, face))))
+        .collect()
 }
 
 #[cfg(test)]

