@@ -69,6 +69,8 @@ pub struct Recipe {
     /// The training handwriting typefaces' digits and letters, each drawn this many times an
     /// epoch as pen glyphs; 0: none.
     pub typefaces: usize,
+    /// Share of the pen digits (real writers', typefaces') also redrawn from an 8x8 coarsening.
+    pub pen_coarse: f32,
 }
 
 /// Every model; the first is the page's default.
@@ -97,6 +99,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_repeat: 2,
             pen_letters: 0.5,
             typefaces: 8,
+            pen_coarse: 0.0,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
@@ -121,6 +124,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_repeat: 0,
             pen_letters: 0.0,
             typefaces: 0,
+            pen_coarse: 0.0,
         },
     },
 ];

@@ -145,6 +145,11 @@ pub struct TrainArgs {
         |h| h.coarse_rate.to_string(),
     ))]
     pub coarse_rate: Option<f32>,
+    #[arg(long, value_name = "SHARE", help = per_preset(
+        "Share of the real writers' and typefaces' pen digits also redrawn from an 8x8 coarsening",
+        |h| h.pen_coarse.to_string(),
+    ))]
+    pub pen_coarse: Option<f32>,
     #[arg(long, help = per_preset(
         "Drawings that are not digits (letters, shapes, scribbles...) as this share of the training digits, taught as an eleventh \"not a digit\" output",
         |h| h.negatives.to_string(),
@@ -333,6 +338,7 @@ impl TrainArgs {
             pen_repeat,
             pen_letters,
             pen_vary,
+            pen_coarse,
             typefaces
         );
         hyper.pen_plain |= self.pen_plain;

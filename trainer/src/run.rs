@@ -7,7 +7,6 @@ use std::time::Instant;
 use anyhow::Context;
 use digits::weights::{self, Precision};
 
-use crate::draw::pen::PenConfig;
 use crate::files::write_atomic;
 use crate::learn::backend::Backend;
 use crate::learn::evaluate::evaluate;
@@ -151,7 +150,7 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     card.record_weights(&bytes, req.precision);
     if !pen.glyphs.is_empty() {
         card.trained_sets = Some(pen.files);
-        card.pen_drawing = Some(format!("{:?}", PenConfig::varied(hyper.pen_vary)));
+        card.pen_drawing = Some(format!("{:?}", hyper.pen_config()));
         card.split += &format!(
             " ({} of them real writers' letters), and {} real writers' pen digits; the pen \
              glyphs drawn afresh each epoch",

@@ -70,6 +70,10 @@ pub struct Hyper {
     /// `draw::pen`'s defaults (a lever measured in docs/training.md; the presets use 1).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub pen_vary: f32,
+    /// Share of the real writers' and typefaces' digits also coarsened to 8x8 and traced back,
+    /// as `coarse_rate` does for MNIST's (`draw::pen::PenConfig::coarse`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pen_coarse: f32,
     /// The training handwriting typefaces' characters (`sets::typefaces`, two fonts in three),
     /// each drawn this many times an epoch as a pen glyph: digits as digits, letters as "not a
     /// digit"; 0: none.
@@ -126,6 +130,7 @@ impl Hyper {
             pen_letters: recipe.pen_letters,
             pen_plain: false,
             pen_vary: 1.0,
+            pen_coarse: recipe.pen_coarse,
             typefaces: recipe.typefaces,
         })
     }
@@ -133,6 +138,14 @@ impl Hyper {
     /// The preset called `name`, which the code itself names (so it exists).
     pub fn named(name: &str) -> Self {
         Self::preset(name).unwrap_or_else(|| panic!("no preset called {name:?}"))
+    }
+
+    /// How the pen glyphs are varied each epoch.
+    pub fn pen_config(&self) -> PenConfig {
+        PenConfig {
+            coarse: self.pen_coarse,
+            ..PenConfig::varied(self.pen_vary)
+        }
     }
 
     /// Learning rate of `epoch` (1-based).
@@ -259,7 +272,7 @@ pub fn train_with(
                     let seed = (hyper.seed as u32).wrapping_add(k.wrapping_mul(0x9e37_79b9));
                     (
                         crate::draw::augment::Augmenter::new(seed, config.clone()),
-                        PenDrawer::new(seed ^ 0x7e57_ab1e, PenConfig::varied(hyper.pen_vary)),
+                        PenDrawer::new(seed ^ 0x7e57_ab1e, hyper.pen_config()),
                     )
                 })
                 .collect();
