@@ -79,7 +79,8 @@ pub const ARCHITECTURES: &[Architecture] = &[
     // page does; one in five redrawn digits first coarsened to 8x8 (chosen on the real-writer
     // validation set; the README's real-writer table has its figures); 0.75 as many drawings
     // that are not digits, taught as an eleventh output (the README's "not a digit" runs); real
-    // writers' pen digits and letters, and the training handwriting typefaces' (docs/training.md).
+    // writers' pen digits and letters, and the training handwriting typefaces', one in five of
+    // their digits coarsened too (docs/training.md).
     Architecture {
         name: "web",
         label: "Robust MLP (784-320-160-11)",
@@ -99,7 +100,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_repeat: 2,
             pen_letters: 0.5,
             typefaces: 8,
-            pen_coarse: 0.0,
+            pen_coarse: 0.2,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
