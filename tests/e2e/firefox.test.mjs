@@ -79,12 +79,15 @@ describe('Firefox', () => {
   test('corrections teach it a style, kept over a reload (module worker, IndexedDB)', () =>
     withFirefoxPage(env.server, 'learn', async ({ page, ...ctx }) => {
       await openApp({ page, ...ctx });
-      for (const seed of [1, 2, 3]) {
+      // Five, as in Chromium's test: three are enough to start a fine-tune, but with run 17's
+      // weights (#37) three of these drawings make one that would lose 1.2 points on MNIST, and
+      // the page rightly refuses it (`learn::MAX_MNIST_DROP`).
+      for (const seed of [1, 2, 3, 4, 5]) {
         const s = await h.drawAndSettle(page, h.arabicSeven(seed));
         assert.notEqual(s.prediction[0], '7', `the shipped model misreads Arabic 7 #${seed}: ${s.prediction}`);
         await h.actAndSettle(page, () => page.click('[data-testid="teach-7"]'));
       }
-      const learned = '[data-testid="personal"][data-examples="3"][data-training="false"]';
+      const learned = '[data-testid="personal"][data-examples="5"][data-training="false"]';
       await page.waitForSelector(learned, { timeout: 60_000 });
       const check = async () => {
         const s = await h.drawAndSettle(page, h.arabicSeven(101));
