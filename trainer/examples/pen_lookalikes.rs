@@ -11,18 +11,19 @@
 
 use std::collections::BTreeMap;
 
-use burn::prelude::*;
 use trainer::measure::pen::drawn;
 use trainer::measure::rejection::probabilities;
 use trainer::sets::{real_writers::HELD_OUT_SITES, unipen};
-use trainer::store::export::Stored;
+use trainer::store::export::{CpuModel, Stored};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let (stored, name) = Stored::from_args(&mut args)?;
-    #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
-    let device = Device::ndarray();
-    let model = stored.model(&device)?;
+    let CpuModel {
+        name,
+        device,
+        model,
+        ..
+    } = Stored::cpu_model_from_args(&mut args)?;
     let letters: Vec<_> = unipen::load(&unipen::resolve_dir(None), unipen::Part::Letters)?
         .into_iter()
         .filter(|g| !HELD_OUT_SITES.contains(&g.source.as_str()))

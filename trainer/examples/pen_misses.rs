@@ -9,21 +9,22 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use burn::prelude::*;
 use trainer::learn::evaluate::evaluate;
 use trainer::measure::pen::drawn;
 use trainer::measure::rejection::not_digit_probabilities;
 use trainer::measure::sheet::misses_sheet;
 use trainer::sets::{pendigits, real_writers};
-use trainer::store::export::Stored;
+use trainer::store::export::{CpuModel, Stored};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let (stored, name) = Stored::from_args(&mut args)?;
+    let CpuModel {
+        stored,
+        name,
+        device,
+        model,
+    } = Stored::cpu_model_from_args(&mut args)?;
     let sheet = args.next().map(PathBuf::from);
-    #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
-    let device = Device::ndarray();
-    let model = stored.model(&device)?;
     let threshold = stored.card.not_a_digit_threshold().ok();
     let glyphs = real_writers::validation(&pendigits::resolve_dir(None))?;
     let set = drawn(&glyphs, |g| g.digit().unwrap_or(0));

@@ -16,7 +16,7 @@ use trainer::measure::typefaces::TypefaceSets;
 use trainer::run::load_split;
 use trainer::sets::mnist::Dataset;
 use trainer::sets::typefaces;
-use trainer::store::export::Stored;
+use trainer::store::export::{CpuModel, Stored};
 
 /// One set's rows of probabilities with their labels (`NOT_A_DIGIT` for letters).
 struct Measured {
@@ -59,10 +59,12 @@ impl Measured {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let (stored, name) = Stored::from_args(&mut args)?;
-    #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
-    let device = Device::ndarray();
-    let model = stored.model(&device)?;
+    let CpuModel {
+        name,
+        device,
+        model,
+        ..
+    } = Stored::cpu_model_from_args(&mut args)?;
     let (all, split, _) = load_split(None)?;
     let drawn = drawn_dataset(&all.select(&split.test));
     let pen = PenSets::load()?;

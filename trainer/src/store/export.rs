@@ -275,6 +275,14 @@ pub struct Stored {
     pub paths: Paths,
 }
 
+/// A stored model loaded for measuring on the CPU (`Stored::cpu_model_from_args`).
+pub struct CpuModel {
+    pub stored: Stored,
+    pub name: String,
+    pub device: burn::prelude::Device,
+    pub model: digits::model::Mlp,
+}
+
 impl Stored {
     /// The card and weights of `preset` in `dir`.
     pub fn load(dir: &Path, preset: &str) -> anyhow::Result<Self> {
@@ -294,6 +302,23 @@ impl Stored {
             .map_or(crate::workspace_root().join("model"), PathBuf::from);
         let name = args.next().unwrap_or_else(|| "web".into());
         Ok((Self::load(&dir, &name)?, name))
+    }
+
+    /// What an example measures: the model named on its command line (as `from_args`) with
+    /// its network on burn-ndarray, the CPU backend the page's first module runs.
+    pub fn cpu_model_from_args(
+        args: &mut impl Iterator<Item = String>,
+    ) -> anyhow::Result<CpuModel> {
+        let (stored, name) = Self::from_args(args)?;
+        #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
+        let device = burn::prelude::Device::ndarray();
+        let model = stored.model(&device)?;
+        Ok(CpuModel {
+            stored,
+            name,
+            device,
+            model,
+        })
     }
 
     /// The network with its stored weights, on `device`.
