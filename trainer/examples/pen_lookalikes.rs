@@ -14,22 +14,18 @@ use std::collections::BTreeMap;
 use trainer::measure::pen::drawn;
 use trainer::measure::rejection::probabilities;
 use trainer::sets::{real_writers::HELD_OUT_SITES, unipen};
-use trainer::store::export::{CpuModel, Stored};
+use trainer::store::export::Stored;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let CpuModel {
-        name,
-        device,
-        model,
-        ..
-    } = Stored::cpu_model_from_args(&mut args)?;
+    let cpu = Stored::cpu_model_from_args(&mut args)?;
+    let (model, device, name) = (&cpu.model, &cpu.device, &cpu.name);
     let letters: Vec<_> = unipen::load(&unipen::resolve_dir(None), unipen::Part::Letters)?
         .into_iter()
         .filter(|g| !HELD_OUT_SITES.contains(&g.source.as_str()))
         .collect();
     let set = drawn(&letters, |_| 0);
-    let probs = probabilities(&model, &set, &device);
+    let probs = probabilities(model, &set, device);
     // Per letter: answers per digit, sure answers per digit, total.
     let mut tally: BTreeMap<char, ([usize; 10], [usize; 10], usize)> = BTreeMap::new();
     for (g, p) in letters.iter().zip(&probs) {

@@ -14,22 +14,18 @@ use trainer::measure::pen::drawn;
 use trainer::measure::rejection::not_digit_probabilities;
 use trainer::measure::sheet::misses_sheet;
 use trainer::sets::{pendigits, real_writers};
-use trainer::store::export::{CpuModel, Stored};
+use trainer::store::export::Stored;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let CpuModel {
-        stored,
-        name,
-        device,
-        model,
-    } = Stored::cpu_model_from_args(&mut args)?;
+    let cpu = Stored::cpu_model_from_args(&mut args)?;
+    let (model, device, name) = (&cpu.model, &cpu.device, &cpu.name);
     let sheet = args.next().map(PathBuf::from);
-    let threshold = stored.card.not_a_digit_threshold().ok();
+    let threshold = cpu.stored.card.not_a_digit_threshold().ok();
     let glyphs = real_writers::validation(&pendigits::resolve_dir(None))?;
     let set = drawn(&glyphs, |g| g.digit().unwrap_or(0));
-    let top = evaluate(&model, &set, &device).predictions;
-    let away = not_digit_probabilities(&model, &set, &device);
+    let top = evaluate(model, &set, device).predictions;
+    let away = not_digit_probabilities(model, &set, device);
     // The page's answer: 10 for "not a digit".
     let answers: Vec<u8> = top
         .iter()

@@ -16,7 +16,7 @@ use trainer::measure::typefaces::TypefaceSets;
 use trainer::run::load_split;
 use trainer::sets::mnist::Dataset;
 use trainer::sets::typefaces;
-use trainer::store::export::{CpuModel, Stored};
+use trainer::store::export::Stored;
 
 /// One set's rows of probabilities with their labels (`NOT_A_DIGIT` for letters).
 struct Measured {
@@ -59,35 +59,26 @@ impl Measured {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let CpuModel {
-        name,
-        device,
-        model,
-        ..
-    } = Stored::cpu_model_from_args(&mut args)?;
+    let cpu = Stored::cpu_model_from_args(&mut args)?;
+    let (model, device, name) = (&cpu.model, &cpu.device, &cpu.name);
     let (all, split, _) = load_split(None)?;
     let drawn = drawn_dataset(&all.select(&split.test));
     let pen = PenSets::load()?;
     let mut sets = vec![
-        Measured::new("MNIST drawn", &model, &drawn, &device),
-        Measured::new("pendigits val", &model, &pen.validation, &device),
-        Measured::new("site digits", &model, &pen.site_digits, &device),
+        Measured::new("MNIST drawn", model, &drawn, device),
+        Measured::new("pendigits val", model, &pen.validation, device),
+        Measured::new("site digits", model, &pen.site_digits, device),
         Measured::new(
             "optdigits",
-            &model,
+            model,
             &ValidationSet::committed()?.dataset(),
-            &device,
+            device,
         ),
-        Measured::new("site letters", &model, &pen.site_letters, &device),
+        Measured::new("site letters", model, &pen.site_letters, device),
     ];
     if let Ok(fonts) = TypefaceSets::load(&typefaces::resolve_dir(None)) {
-        sets.push(Measured::new("font digits", &model, &fonts.digits, &device));
-        sets.push(Measured::new(
-            "font letters",
-            &model,
-            &fonts.letters,
-            &device,
-        ));
+        sets.push(Measured::new("font digits", model, &fonts.digits, device));
+        sets.push(Measured::new("font letters", model, &fonts.letters, device));
     }
     let x = usize::from(NOT_A_DIGIT);
     let chosen = choose(&sets[0].probs.iter().map(|p| p[x]).collect::<Vec<_>>());
