@@ -71,6 +71,9 @@ pub struct Recipe {
     pub typefaces: usize,
     /// Share of the pen digits (real writers', typefaces') also redrawn from an 8x8 coarsening.
     pub pen_coarse: f32,
+    /// How far the pen glyphs are warped (a smooth random displacement), as a share of their
+    /// size.
+    pub pen_warp: f32,
 }
 
 /// Every model; the first is the page's default.
@@ -101,6 +104,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_letters: 0.5,
             typefaces: 8,
             pen_coarse: 0.2,
+            pen_warp: 0.0,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
@@ -126,6 +130,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_letters: 0.0,
             typefaces: 0,
             pen_coarse: 0.0,
+            pen_warp: 0.0,
         },
     },
 ];

@@ -109,6 +109,16 @@ pub fn precision_parser() -> impl TypedValueParser<Value = Precision> {
     PossibleValuesParser::new(Precision::ALL.map(|p| p.name())).try_map(|s| s.parse::<Precision>())
 }
 
+/// A share, from 0 to 1.
+fn share(s: &str) -> Result<f32, String> {
+    let x: f32 = s.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is not between 0 and 1"))
+    }
+}
+
 #[derive(clap::Args)]
 pub struct TrainArgs {
     /// The recipe and network to start from; every flag below overrides one of its values.
@@ -182,6 +192,18 @@ pub struct TrainArgs {
     /// the defaults (10 degrees, 15 degrees, x1.15, 0.6%) [default: 1].
     #[arg(long, value_name = "FACTOR", conflicts_with = "pen_plain")]
     pub pen_vary: Option<f32>,
+    /// Continue this share of the pen 9s' tails into a curl to the left, as some writers
+    /// elsewhere write them (0-1) [default: 0].
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub curl_nines: Option<f32>,
+    #[arg(long, value_name = "SHARE", value_parser = share, help = per_preset(
+        "Warp the pen glyphs smoothly, moving points by up to this share of their size",
+        |h| h.pen_warp.to_string(),
+    ))]
+    pub pen_warp: Option<f32>,
+    /// Smooth the training labels by this much (0-1) [default: 0].
+    #[arg(long, value_name = "ALPHA", value_parser = share)]
+    pub label_smoothing: Option<f32>,
     /// Folder with pendigits-orig.tra and .tes [default: $PENDIGITS_DIR, then
     /// shared/data/pendigits beside the checkout].
     #[arg(long, value_name = "DIR")]
@@ -338,7 +360,10 @@ impl TrainArgs {
             pen_repeat,
             pen_letters,
             pen_vary,
+            label_smoothing,
             pen_coarse,
+            curl_nines,
+            pen_warp,
             typefaces
         );
         hyper.pen_plain |= self.pen_plain;

@@ -9,6 +9,8 @@
 use digits::model::INPUT_SIZE;
 use digits::pixels::image_bytes;
 use digits::preprocess::{Point, Strokes, bounds, to_mnist};
+use std::f32::consts::TAU;
+
 use rand_mt::Mt;
 
 use crate::draw::coarsen::{coarsen, strokes_of};
@@ -21,7 +23,7 @@ pub const PLAIN_SIZE: f32 = 0.6;
 pub const PLAIN_STEP: f32 = 3.0;
 
 /// How far each variation goes; every draw is uniform in its range.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PenConfig {
     /// Rotation, degrees either way.
     pub rotate: f32,
@@ -42,6 +44,14 @@ pub struct PenConfig {
     /// Share of the digits also coarsened to 8x8 and traced back (`coarsen`), as optdigits'
     /// scanned forms were: real writers' shapes as blurred as a scan leaves them.
     pub coarse: f32,
+    /// Share of the 9s whose tail, where it ends going down, is continued into a curl to the
+    /// left (`curl_tail`): the 9 "whose tail curls left into a base" that writers elsewhere
+    /// write and the page read as 3 (#37).
+    pub curl_nines: f32,
+    /// A smooth random warp (`Wave`s of displacement as long as the glyph), moving points by
+    /// up to this share of the glyph's size: the proportions within a glyph, a loop against
+    /// its stem, that a writer changes from one digit to the next. 0: none.
+    pub warp: f32,
 }
 
 impl Default for PenConfig {
@@ -56,7 +66,33 @@ impl Default for PenConfig {
             step: [1.0, 8.0],
             jitter: 0.006,
             coarse: 0.0,
+            curl_nines: 0.0,
+            warp: 0.0,
         }
+    }
+}
+
+/// As derived, less the levers left at 0 since they came (`curl_nines`, `warp`), so that the
+/// model cards of runs without them read as they did.
+impl std::fmt::Debug for PenConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("PenConfig");
+        d.field("rotate", &self.rotate)
+            .field("slant", &self.slant)
+            .field("aspect", &self.aspect)
+            .field("size", &self.size)
+            .field("brush", &self.brush)
+            .field("decimate", &self.decimate)
+            .field("step", &self.step)
+            .field("jitter", &self.jitter)
+            .field("coarse", &self.coarse);
+        if self.curl_nines != 0.0 {
+            d.field("curl_nines", &self.curl_nines);
+        }
+        if self.warp != 0.0 {
+            d.field("warp", &self.warp);
+        }
+        d.finish()
     }
 }
 
@@ -126,6 +162,26 @@ impl PenDrawer {
         let coarse =
             c.coarse > 0.0 && glyph.label.is_ascii_digit() && self.uniform(0.0, 1.0) < c.coarse;
         let mut paths = place(&glyph.strokes, size, m);
+        if c.curl_nines > 0.0 && glyph.label == '9' && self.uniform(0.0, 1.0) < c.curl_nines {
+            let turn = self.uniform(60.0, 140.0);
+            let length = self.uniform(0.25, 0.6);
+            curl_tail(&mut paths, turn, length);
+        }
+        if c.warp > 0.0 {
+            let extent = size * CANVAS;
+            let waves: Vec<Wave> = (0..WAVES)
+                .map(|_| Wave {
+                    across: self.uniform(0.0, TAU),
+                    number: TAU / (extent * self.uniform(0.7, 1.5)),
+                    phase: self.uniform(0.0, TAU),
+                    towards: self.uniform(0.0, TAU),
+                    amplitude: self.uniform(0.0, c.warp) * extent / WAVES as f32,
+                })
+                .collect();
+            for p in paths.iter_mut().flatten() {
+                *p = waves.iter().fold(*p, |q, w| w.moved(q, *p));
+            }
+        }
         for path in &mut paths {
             let last = path.len() - 1;
             let sparse: Vec<Point> = path
@@ -180,6 +236,74 @@ fn place(strokes: &[Vec<Point>], size: f32, m: [[f32; 2]; 2]) -> Vec<Vec<Point>>
                 .collect()
         })
         .collect()
+}
+
+/// Waves summed in a warp.
+const WAVES: usize = 3;
+
+/// One wave of a warp: points move along `towards` by `amplitude` times the sine of their
+/// position along `across`.
+struct Wave {
+    across: f32,
+    number: f32,
+    phase: f32,
+    towards: f32,
+    amplitude: f32,
+}
+
+impl Wave {
+    /// `q` moved by this wave's displacement at `at`.
+    fn moved(&self, q: Point, at: Point) -> Point {
+        let along = at[0] * self.across.cos() + at[1] * self.across.sin();
+        let d = self.amplitude * (self.number * along + self.phase).sin();
+        [q[0] + d * self.towards.cos(), q[1] + d * self.towards.sin()]
+    }
+}
+
+/// Continues the last stroke, where it ends heading down (or down and to the left) in the
+/// lower half of the drawing, along an arc that turns left toward a flat base, as long as
+/// `length` of the drawing's height; returns whether it did. Strokes ending any other way (a 9
+/// drawn tail first, a 7's bar) stay as they are.
+fn curl_tail(paths: &mut [Vec<Point>], turn: f32, length: f32) -> bool {
+    let flat: Vec<f32> = paths.iter().flatten().flatten().copied().collect();
+    let Some([_, y0, _, y1]) = bounds(&flat) else {
+        return false;
+    };
+    let height = y1 - y0;
+    if height <= 0.0 {
+        return false;
+    }
+    let Some(path) = paths.last_mut() else {
+        return false;
+    };
+    let Some(&end) = path.last() else {
+        return false;
+    };
+    // The heading over the stroke's last tenth of the drawing's height.
+    let Some(&from) = path
+        .iter()
+        .rev()
+        .find(|p| (p[0] - end[0]).hypot(p[1] - end[1]) >= 0.1 * height)
+    else {
+        return false;
+    };
+    // Canvas y grows downward: 90 degrees is straight down, 180 straight left.
+    let heading = (end[1] - from[1]).atan2(end[0] - from[0]).to_degrees();
+    if !(45.0..=160.0).contains(&heading) || end[1] < (y0 + y1) / 2.0 {
+        return false;
+    }
+    // Turn left, at most until heading a little up and to the left.
+    let turn = turn.min(190.0 - heading).to_radians();
+    const STEPS: usize = 12;
+    let step = length * height / STEPS as f32;
+    let mut angle = heading.to_radians();
+    let mut at = end;
+    for _ in 0..STEPS {
+        angle += turn / STEPS as f32;
+        at = [at[0] + step * angle.cos(), at[1] + step * angle.sin()];
+        path.push(at);
+    }
+    true
 }
 
 fn render(paths: &[Vec<Point>], brush: f32) -> Option<[u8; INPUT_SIZE]> {
@@ -302,6 +426,114 @@ mod tests {
         assert_eq!(
             PenDrawer::new(7, PenConfig::default()).draw(&letter),
             PenDrawer::new(7, coarse).draw(&letter)
+        );
+    }
+
+    #[test]
+    fn the_description_names_the_later_levers_only_when_used() {
+        let plain = format!("{:?}", PenConfig::default());
+        assert!(plain.ends_with("jitter: 0.006, coarse: 0.0 }"), "{plain}");
+        let used = PenConfig {
+            warp: 0.1,
+            ..PenConfig::default()
+        };
+        assert!(format!("{used:?}").ends_with("coarse: 0.0, warp: 0.1 }"));
+    }
+
+    #[test]
+    fn a_warp_moves_points_smoothly_and_no_further_than_its_share() {
+        let warped = PenConfig {
+            warp: 0.1,
+            ..PenConfig::varied(0.0)
+        };
+        let mut drawer = PenDrawer::new(11, warped);
+        let plain_ink = ink(&plain(&seven()).unwrap()) as f32;
+        let (a, b) = (
+            drawer.draw(&seven()).unwrap(),
+            drawer.draw(&seven()).unwrap(),
+        );
+        assert_ne!(a, b);
+        for img in [a, b] {
+            let r = ink(&img) as f32 / plain_ink;
+            assert!((0.5..2.0).contains(&r), "{r}");
+        }
+        // Each wave moves a point by at most its amplitude, and nearby points alike.
+        let w = Wave {
+            across: 0.3,
+            number: TAU / 100.0,
+            phase: 1.0,
+            towards: 2.0,
+            amplitude: 4.0,
+        };
+        let (p, q) = ([10.0, 20.0], [11.0, 20.0]);
+        let (mp, mq) = (w.moved(p, p), w.moved(q, q));
+        assert!((mp[0] - p[0]).hypot(mp[1] - p[1]) <= 4.0 + 1e-4);
+        let (dp, dq) = ([mp[0] - p[0], mp[1] - p[1]], [mq[0] - q[0], mq[1] - q[1]]);
+        assert!((dp[0] - dq[0]).hypot(dp[1] - dq[1]) < 0.3, "{dp:?} {dq:?}");
+        // Without a warp the draws are those of a run without one.
+        assert_eq!(
+            PenDrawer::new(7, PenConfig::default()).draw(&seven()),
+            PenDrawer::new(
+                7,
+                PenConfig {
+                    warp: 0.0,
+                    ..PenConfig::default()
+                }
+            )
+            .draw(&seven())
+        );
+    }
+
+    /// A 9 as most write it: the loop anticlockwise from its top right, then the tail down.
+    fn nine() -> Glyph {
+        let mut strokes = vec![Vec::new()];
+        for i in 0..=24 {
+            let a = std::f32::consts::TAU * i as f32 / 24.0;
+            strokes[0].push([50.0 + 20.0 * a.cos(), 30.0 - 20.0 * a.sin()]);
+        }
+        strokes[0].extend((1..=10).map(|i| [70.0, 30.0 + 7.0 * i as f32]));
+        Glyph {
+            label: '9',
+            writer: "w".into(),
+            source: "s".into(),
+            strokes,
+        }
+    }
+
+    #[test]
+    fn a_curl_continues_a_tail_going_down_and_to_the_left() {
+        let mut paths = nine().strokes;
+        let end = *paths[0].last().unwrap();
+        assert!(curl_tail(&mut paths, 120.0, 0.4));
+        let curled = paths[0][paths[0].len() - 12..].to_vec();
+        // It leaves the end going down, then turns left, past the end's column.
+        assert!(curled[0][1] > end[1] && (curled[0][0] - end[0]).abs() < 2.0);
+        let last = *curled.last().unwrap();
+        assert!(last[0] < end[0] - 10.0, "{last:?} from {end:?}");
+        assert!(last[1] > end[1], "{last:?} from {end:?}");
+        // A 9 drawn tail first (ending at the loop's top) is left alone, as is a 7's bar.
+        let mut reversed: Vec<Vec<Point>> = nine().strokes;
+        reversed[0].reverse();
+        let before = reversed.clone();
+        assert!(!curl_tail(&mut reversed, 90.0, 0.4));
+        assert_eq!(reversed, before);
+        let mut bar = vec![vec![[0.0, 50.0], [60.0, 50.0]]];
+        assert!(!curl_tail(&mut bar, 90.0, 0.4));
+    }
+
+    #[test]
+    fn curling_redraws_nines_only_and_leaves_the_other_draws_put() {
+        let curl = PenConfig {
+            curl_nines: 1.0,
+            ..PenConfig::default()
+        };
+        assert_ne!(
+            PenDrawer::new(7, PenConfig::default()).draw(&nine()),
+            PenDrawer::new(7, curl.clone()).draw(&nine())
+        );
+        assert_eq!(
+            PenDrawer::new(7, PenConfig::default()).draw(&seven()),
+            PenDrawer::new(7, curl).draw(&seven())
         );
     }
 }

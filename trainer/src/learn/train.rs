@@ -74,6 +74,17 @@ pub struct Hyper {
     /// as `coarse_rate` does for MNIST's (`draw::pen::PenConfig::coarse`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub pen_coarse: f32,
+    /// Label smoothing of the cross-entropy (0: none; a lever measured in docs/training.md).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub label_smoothing: f32,
+    /// Share of the pen 9s whose tail is continued into a curl to the left
+    /// (`draw::pen::PenConfig::curl_nines`; a lever measured in docs/training.md, the presets
+    /// leave it at 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub curl_nines: f32,
+    /// How far the pen glyphs are warped, as a share of their size (`draw::pen::PenConfig::warp`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pen_warp: f32,
     /// The training handwriting typefaces' characters (`sets::typefaces`, two fonts in three),
     /// each drawn this many times an epoch as a pen glyph: digits as digits, letters as "not a
     /// digit"; 0: none.
@@ -131,6 +142,9 @@ impl Hyper {
             pen_plain: false,
             pen_vary: 1.0,
             pen_coarse: recipe.pen_coarse,
+            curl_nines: 0.0,
+            pen_warp: recipe.pen_warp,
+            label_smoothing: 0.0,
             typefaces: recipe.typefaces,
         })
     }
@@ -144,6 +158,8 @@ impl Hyper {
     pub fn pen_config(&self) -> PenConfig {
         PenConfig {
             coarse: self.pen_coarse,
+            curl_nines: self.curl_nines,
+            warp: self.pen_warp,
             ..PenConfig::varied(self.pen_vary)
         }
     }
@@ -248,7 +264,9 @@ pub fn train_with(
             .with_epsilon(hyper.adam_epsilon)
             .init()
     };
-    let loss_fn = CrossEntropyLossConfig::new().init(device);
+    let loss_fn = CrossEntropyLossConfig::new()
+        .with_smoothing((hyper.label_smoothing > 0.0).then_some(hyper.label_smoothing))
+        .init(device);
     let mut batcher = Batcher::default();
     let mut order: Vec<usize> = (0..train_set.len()).collect();
     // Shuffles draw from their own stream so that the model's initialisation stays put when
