@@ -83,7 +83,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
     // validation set; the README's real-writer table has its figures); 0.75 as many drawings
     // that are not digits, taught as an eleventh output (the README's "not a digit" runs); real
     // writers' pen digits and letters, and the training handwriting typefaces', one in five of
-    // their digits coarsened too (docs/training.md).
+    // their digits coarsened too, all of them warped (docs/training.md).
     Architecture {
         name: "web",
         label: "Robust MLP (784-320-160-11)",
@@ -104,7 +104,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_letters: 0.5,
             typefaces: 8,
             pen_coarse: 0.2,
-            pen_warp: 0.0,
+            pen_warp: 0.3,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
