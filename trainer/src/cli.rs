@@ -150,12 +150,12 @@ pub struct TrainArgs {
         |h| h.augment.to_string(),
     ))]
     pub augment: Option<bool>,
-    #[arg(long, help = per_preset(
+    #[arg(long, value_name = "SHARE", value_parser = share, help = per_preset(
         "Share of augmented digits redrawn from an 8x8 coarsening, as the real-writer set is",
         |h| h.coarse_rate.to_string(),
     ))]
     pub coarse_rate: Option<f32>,
-    #[arg(long, value_name = "SHARE", help = per_preset(
+    #[arg(long, value_name = "SHARE", value_parser = share, help = per_preset(
         "Share of the real writers' and typefaces' pen digits also redrawn from an 8x8 coarsening",
         |h| h.pen_coarse.to_string(),
     ))]
@@ -170,7 +170,7 @@ pub struct TrainArgs {
         |h| h.pen_repeat.to_string(),
     ))]
     pub pen_repeat: Option<usize>,
-    #[arg(long, help = per_preset(
+    #[arg(long, value_name = "SHARE", value_parser = share, help = per_preset(
         "Share of UNIPEN's letters (less the digit-shaped ones) taught as \"not a digit\"",
         |h| h.pen_letters.to_string(),
     ))]
@@ -383,5 +383,41 @@ impl TrainArgs {
             };
         }
         hyper
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn train(args: &[&str]) -> Result<TrainArgs, String> {
+        let argv = ["trainer", "train"].iter().chain(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        match cli.command {
+            Command::Train(args) => Ok(*args),
+            _ => unreachable!("parsed as train"),
+        }
+    }
+
+    #[test]
+    fn every_share_flag_takes_0_to_1_and_refuses_the_rest() {
+        for flag in [
+            "--coarse-rate",
+            "--pen-coarse",
+            "--pen-letters",
+            "--curl-nines",
+            "--pen-warp",
+            "--label-smoothing",
+        ] {
+            assert!(train(&[flag, "0.4"]).is_ok(), "{flag} 0.4");
+            assert!(train(&[flag, "1"]).is_ok(), "{flag} 1");
+            let err = train(&[flag, "1.5"]).err().unwrap_or_default();
+            assert!(err.contains("not between 0 and 1"), "{flag} 1.5: {err}");
+            let err = train(&[&format!("{flag}=-0.1")]).err().unwrap_or_default();
+            assert!(err.contains("not between 0 and 1"), "{flag} -0.1: {err}");
+            assert!(train(&[flag, "half"]).is_err(), "{flag} half");
+        }
+        let args = train(&["--pen-coarse", "0.4"]).expect("parses");
+        assert_eq!(args.pen_coarse, Some(0.4));
     }
 }
