@@ -80,10 +80,9 @@ pub struct Recipe {
 pub const ARCHITECTURES: &[Architecture] = &[
     // Canvas-like distortions and style edits of the training split, inputs normalised as the
     // page does; one in five redrawn digits first coarsened to 8x8 (chosen on the real-writer
-    // validation set; the README's real-writer table has its figures); 0.75 as many drawings
-    // that are not digits, taught as an eleventh output (the README's "not a digit" runs); real
-    // writers' pen digits and letters, and the training handwriting typefaces', one in five of
-    // their digits coarsened too, all of them warped (docs/training.md).
+    // validation set); 0.75 as many drawings that are not digits, taught as an eleventh output;
+    // real writers' pen digits and letters, and the training handwriting typefaces', one in five
+    // of their digits coarsened too, all of them warped (docs/training.md has every run).
     Architecture {
         name: "web",
         label: "Robust MLP (784-320-160-11)",
@@ -108,7 +107,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
-    // makes it noisy from seed to seed (the README lists seeds 0-5); seed 1 is the run closest
+    // makes it noisy from seed to seed (docs/training.md lists seeds 0-5); seed 1 is the run closest
     // to the article's 16776 correct and, like the article's, calls test image #2021 a 6.
     Architecture {
         name: "seed",
@@ -237,7 +236,7 @@ impl Mlp {
 /// burn's `Dropout`, with the mask drawn on the host.
 ///
 /// burn draws every element of the mask through a freshly built sampler, which at batch 32 made
-/// dropout a large share of a CPU training step (README, "Performance"). Same distribution
+/// dropout a large share of a CPU training step (docs/performance.md). Same distribution
 /// (each value kept with probability 1 - p and scaled by 1 / (1 - p)), same switch (training
 /// on an autodiff device only), and seeded from the device's generator, so `Device::seed`
 /// still fixes a run.

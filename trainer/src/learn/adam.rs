@@ -2,7 +2,7 @@
 //!
 //! burn's `Adam` spends about a dozen tensor ops (each a full pass, most allocating) on every
 //! parameter every step, a large share of a step at the article's small batches on the CPU
-//! backends (README, "Performance"), where a single loop over host memory does the same update
+//! backends (docs/performance.md), where a single loop over host memory does the same update
 //! in one pass. On a GPU the host round trip would cost more than it saves, so there the trainer
 //! keeps burn's.
 //!
