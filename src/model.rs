@@ -74,6 +74,8 @@ pub struct Recipe {
     /// How far the pen glyphs are warped (a smooth random displacement), as a share of their
     /// size.
     pub pen_warp: f32,
+    /// The warp leaves the typefaces' glyphs alone (real writers' glyphs only).
+    pub warp_spares_typefaces: bool,
 }
 
 /// Every model; the first is the page's default.
@@ -104,6 +106,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             typefaces: 8,
             pen_coarse: 0.2,
             pen_warp: 0.3,
+            warp_spares_typefaces: false,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
@@ -130,6 +133,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             typefaces: 0,
             pen_coarse: 0.0,
             pen_warp: 0.0,
+            warp_spares_typefaces: false,
         },
     },
 ];

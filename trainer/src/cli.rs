@@ -201,6 +201,11 @@ pub struct TrainArgs {
         |h| h.pen_warp.to_string(),
     ))]
     pub pen_warp: Option<f32>,
+    #[arg(long, value_name = "BOOL", help = per_preset(
+        "Leave the typefaces' glyphs unwarped: --pen-warp moves the real writers' alone",
+        |h| h.warp_spares_typefaces.to_string(),
+    ))]
+    pub warp_spares_typefaces: Option<bool>,
     /// Smooth the training labels by this much (0-1) [default: 0].
     #[arg(long, value_name = "ALPHA", value_parser = share)]
     pub label_smoothing: Option<f32>,
@@ -364,6 +369,7 @@ impl TrainArgs {
             pen_coarse,
             curl_nines,
             pen_warp,
+            warp_spares_typefaces,
             typefaces
         );
         hyper.pen_plain |= self.pen_plain;

@@ -15,6 +15,7 @@ use rand_mt::Mt;
 
 use crate::draw::coarsen::{coarsen, strokes_of};
 use crate::draw::trace::{BRUSH, CANVAS, resample};
+use crate::draw::typeface;
 use crate::sets::Glyph;
 
 /// The longer side of a plain drawing as a share of the pad: a digit drawn to fill most of it.
@@ -52,6 +53,9 @@ pub struct PenConfig {
     /// up to this share of the glyph's size: the proportions within a glyph, a loop against
     /// its stem, that a writer changes from one digit to the next. 0: none.
     pub warp: f32,
+    /// Leave the typefaces' glyphs (`typeface::SOURCE`) unwarped: a font draws each character
+    /// the same way every time, and warped, its letters come closer to digits.
+    pub warp_spares_typefaces: bool,
 }
 
 impl Default for PenConfig {
@@ -68,12 +72,13 @@ impl Default for PenConfig {
             coarse: 0.0,
             curl_nines: 0.0,
             warp: 0.0,
+            warp_spares_typefaces: false,
         }
     }
 }
 
-/// As derived, less the levers left at 0 since they came (`curl_nines`, `warp`), so that the
-/// model cards of runs without them read as they did.
+/// As derived, less the levers left off since they came (`curl_nines`, `warp`,
+/// `warp_spares_typefaces`), so that the model cards of runs without them read as they did.
 impl std::fmt::Debug for PenConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("PenConfig");
@@ -91,6 +96,9 @@ impl std::fmt::Debug for PenConfig {
         }
         if self.warp != 0.0 {
             d.field("warp", &self.warp);
+        }
+        if self.warp_spares_typefaces {
+            d.field("warp_spares_typefaces", &true);
         }
         d.finish()
     }
@@ -167,7 +175,8 @@ impl PenDrawer {
             let length = self.uniform(0.25, 0.6);
             curl_tail(&mut paths, turn, length);
         }
-        if c.warp > 0.0 {
+        let spared = c.warp_spares_typefaces && glyph.source == typeface::SOURCE;
+        if c.warp > 0.0 && !spared {
             let extent = size * CANVAS;
             let waves: Vec<Wave> = (0..WAVES)
                 .map(|_| Wave {
@@ -482,6 +491,32 @@ mod tests {
             )
             .draw(&seven())
         );
+    }
+
+    #[test]
+    fn a_warp_that_spares_the_typefaces_warps_the_real_writers_alone() {
+        let spare = PenConfig {
+            warp: 0.3,
+            warp_spares_typefaces: true,
+            ..PenConfig::default()
+        };
+        let unwarped = PenConfig::default();
+        let mut font_seven = seven();
+        font_seven.source = typeface::SOURCE.to_owned();
+        // A typeface's glyph is drawn as without a warp, random draws and all ...
+        assert_eq!(
+            PenDrawer::new(5, spare.clone()).draw(&font_seven),
+            PenDrawer::new(5, unwarped.clone()).draw(&font_seven)
+        );
+        // ... a real writer's is warped as by a warp that spares nothing.
+        let all = PenConfig {
+            warp_spares_typefaces: false,
+            ..spare.clone()
+        };
+        let writers = PenDrawer::new(5, spare.clone()).draw(&seven());
+        assert_eq!(writers, PenDrawer::new(5, all).draw(&seven()));
+        assert_ne!(writers, PenDrawer::new(5, unwarped).draw(&seven()));
+        assert!(format!("{spare:?}").ends_with("warp: 0.3, warp_spares_typefaces: true }"));
     }
 
     /// A 9 as most write it: the loop anticlockwise from its top right, then the tail down.

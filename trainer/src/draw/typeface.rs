@@ -30,6 +30,9 @@ pub fn characters() -> impl Iterator<Item = char> {
     )
 }
 
+/// The `Glyph::source` of every typeface glyph: a type designer's, not a writer's hand.
+pub const SOURCE: &str = "typeface";
+
 /// `ch` written in `font`, in font pixels (y down, the baseline at 0); `None` when the font has
 /// no ink for it.
 pub fn glyph(font: &FontVec, face: &Typeface, ch: char) -> Option<Glyph> {
@@ -38,7 +41,7 @@ pub fn glyph(font: &FontVec, face: &Typeface, ch: char) -> Option<Glyph> {
     (!strokes.is_empty()).then(|| Glyph {
         label: ch,
         writer: face.name.to_owned(),
-        source: "typeface".to_owned(),
+        source: SOURCE.to_owned(),
         strokes,
     })
 }

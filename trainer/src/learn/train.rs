@@ -85,6 +85,10 @@ pub struct Hyper {
     /// How far the pen glyphs are warped, as a share of their size (`draw::pen::PenConfig::warp`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub pen_warp: f32,
+    /// The warp leaves the typefaces' glyphs alone
+    /// (`draw::pen::PenConfig::warp_spares_typefaces`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warp_spares_typefaces: bool,
     /// The training handwriting typefaces' characters (`sets::typefaces`, two fonts in three),
     /// each drawn this many times an epoch as a pen glyph: digits as digits, letters as "not a
     /// digit"; 0: none.
@@ -144,6 +148,7 @@ impl Hyper {
             pen_coarse: recipe.pen_coarse,
             curl_nines: 0.0,
             pen_warp: recipe.pen_warp,
+            warp_spares_typefaces: recipe.warp_spares_typefaces,
             label_smoothing: 0.0,
             typefaces: recipe.typefaces,
         })
@@ -160,6 +165,7 @@ impl Hyper {
             coarse: self.pen_coarse,
             curl_nines: self.curl_nines,
             warp: self.pen_warp,
+            warp_spares_typefaces: self.warp_spares_typefaces,
             ..PenConfig::varied(self.pen_vary)
         }
     }
