@@ -83,7 +83,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
     // Canvas-like distortions and style edits of the training split, inputs normalised as the
     // page does; one in five redrawn digits first coarsened to 8x8 (chosen on the real-writer
     // validation set); 0.75 as many drawings that are not digits, taught as an eleventh output;
-    // real writers' pen digits and letters, and the training handwriting typefaces', one in five
+    // real writers' pen digits and letters, and the training handwriting typefaces', two in five
     // of their digits coarsened too, all of them warped (docs/training.md has every run).
     Architecture {
         name: "web",
@@ -104,7 +104,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_repeat: 2,
             pen_letters: 0.5,
             typefaces: 8,
-            pen_coarse: 0.2,
+            pen_coarse: 0.4,
             pen_warp: 0.3,
             warp_spares_typefaces: false,
         },
