@@ -74,8 +74,9 @@ pub struct Recipe {
     /// How far the pen glyphs are warped (a smooth random displacement), as a share of their
     /// size.
     pub pen_warp: f32,
-    /// The warp leaves the typefaces' glyphs alone (real writers' glyphs only).
-    pub warp_spares_typefaces: bool,
+    /// Share of the pen 1s given a long flag down-left from their top, up to as long and as
+    /// flat as a 7's bar.
+    pub long_flags: f32,
 }
 
 /// Every model; the first is the page's default.
@@ -106,7 +107,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             typefaces: 8,
             pen_coarse: 0.4,
             pen_warp: 0.3,
-            warp_spares_typefaces: false,
+            long_flags: 0.0,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
@@ -133,7 +134,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             typefaces: 0,
             pen_coarse: 0.0,
             pen_warp: 0.0,
-            warp_spares_typefaces: false,
+            long_flags: 0.0,
         },
     },
 ];

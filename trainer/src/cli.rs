@@ -206,6 +206,11 @@ pub struct TrainArgs {
         |h| h.warp_spares_typefaces.to_string(),
     ))]
     pub warp_spares_typefaces: Option<bool>,
+    #[arg(long, value_name = "SHARE", value_parser = share, help = per_preset(
+        "Give this share of the pen 1s a long flag down-left from the top, up to as long and as flat as a 7's bar",
+        |h| h.long_flags.to_string(),
+    ))]
+    pub long_flags: Option<f32>,
     /// Smooth the training labels by this much (0-1) [default: 0].
     #[arg(long, value_name = "ALPHA", value_parser = share)]
     pub label_smoothing: Option<f32>,
@@ -370,6 +375,7 @@ impl TrainArgs {
             curl_nines,
             pen_warp,
             warp_spares_typefaces,
+            long_flags,
             typefaces
         );
         hyper.pen_plain |= self.pen_plain;
@@ -413,6 +419,7 @@ mod tests {
             "--pen-letters",
             "--curl-nines",
             "--pen-warp",
+            "--long-flags",
             "--label-smoothing",
         ] {
             assert!(train(&[flag, "0.4"]).is_ok(), "{flag} 0.4");

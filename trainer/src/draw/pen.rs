@@ -56,6 +56,10 @@ pub struct PenConfig {
     /// Leave the typefaces' glyphs (`typeface::SOURCE`) unwarped: a font draws each character
     /// the same way every time, and warped, its letters come closer to digits.
     pub warp_spares_typefaces: bool,
+    /// Share of the pen 1s given a long flag down-left from their top (`long_flag`), up to as
+    /// long and as flat as a 7's bar: the 1s that fonts and some writers draw so, and the page
+    /// read as 7 (#37).
+    pub long_flags: f32,
 }
 
 impl Default for PenConfig {
@@ -73,12 +77,13 @@ impl Default for PenConfig {
             curl_nines: 0.0,
             warp: 0.0,
             warp_spares_typefaces: false,
+            long_flags: 0.0,
         }
     }
 }
 
 /// As derived, less the levers left off since they came (`curl_nines`, `warp`,
-/// `warp_spares_typefaces`), so that the model cards of runs without them read as they did.
+/// `warp_spares_typefaces`, `long_flags`), so that the model cards of runs without them read as they did.
 impl std::fmt::Debug for PenConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("PenConfig");
@@ -99,6 +104,9 @@ impl std::fmt::Debug for PenConfig {
         }
         if self.warp_spares_typefaces {
             d.field("warp_spares_typefaces", &true);
+        }
+        if self.long_flags != 0.0 {
+            d.field("long_flags", &self.long_flags);
         }
         d.finish()
     }
@@ -174,6 +182,11 @@ impl PenDrawer {
             let turn = self.uniform(60.0, 140.0);
             let length = self.uniform(0.25, 0.6);
             curl_tail(&mut paths, turn, length);
+        }
+        if c.long_flags > 0.0 && glyph.label == '1' && self.uniform(0.0, 1.0) < c.long_flags {
+            let length = self.uniform(0.3, 0.65);
+            let droop = self.uniform(8.0, 40.0);
+            long_flag(&mut paths, length, droop);
         }
         let spared = c.warp_spares_typefaces && glyph.source == typeface::SOURCE;
         if c.warp > 0.0 && !spared {
@@ -273,6 +286,30 @@ impl Wave {
 /// lower half of the drawing, along an arc that turns left toward a flat base, as long as
 /// `length` of the drawing's height; returns whether it did. Strokes ending any other way (a 9
 /// drawn tail first, a 7's bar) stay as they are.
+/// Adds to a 1 a flag `length` of its height long, from its topmost point down and to the left
+/// at `droop` degrees below the horizontal, as a stroke of its own (drawn over any flag it
+/// has); `false` where it has no height.
+fn long_flag(paths: &mut Vec<Vec<Point>>, length: f32, droop: f32) -> bool {
+    let Some(&top) = paths
+        .iter()
+        .flatten()
+        .min_by(|a, b| a[1].total_cmp(&b[1]))
+    else {
+        return false;
+    };
+    let flat: Vec<f32> = paths.iter().flatten().flatten().copied().collect();
+    let Some([_, y0, _, y1]) = bounds(&flat) else {
+        return false;
+    };
+    if y1 - y0 <= 0.0 {
+        return false;
+    }
+    let (sin, cos) = droop.to_radians().sin_cos();
+    let reach = length * (y1 - y0);
+    paths.insert(0, vec![[top[0] - reach * cos, top[1] + reach * sin], top]);
+    true
+}
+
 fn curl_tail(paths: &mut [Vec<Point>], turn: f32, length: f32) -> bool {
     let flat: Vec<f32> = paths.iter().flatten().flatten().copied().collect();
     let Some([_, y0, _, y1]) = bounds(&flat) else {
@@ -554,6 +591,44 @@ mod tests {
         assert_eq!(reversed, before);
         let mut bar = vec![vec![[0.0, 50.0], [60.0, 50.0]]];
         assert!(!curl_tail(&mut bar, 90.0, 0.4));
+    }
+
+    #[test]
+    fn a_long_flag_falls_left_from_a_ones_top() {
+        let mut paths = vec![vec![[50.0, 20.0], [50.0, 80.0]]];
+        assert!(long_flag(&mut paths, 0.5, 30.0));
+        let flag = &paths[0];
+        // From 30 to the left and 15 down of the top (0.5 of 60 high, at 30 degrees), to it.
+        assert_eq!(flag[1], [50.0, 20.0]);
+        assert!((flag[0][0] - (50.0 - 30.0 * 0.866)).abs() < 0.01, "{flag:?}");
+        assert!((flag[0][1] - 35.0).abs() < 0.01, "{flag:?}");
+        assert_eq!(paths[1], vec![[50.0, 20.0], [50.0, 80.0]]);
+        let mut flat = vec![vec![[0.0, 50.0], [60.0, 50.0]]];
+        assert!(!long_flag(&mut flat, 0.5, 30.0));
+        assert_eq!(flat.len(), 1);
+    }
+
+    #[test]
+    fn long_flags_redraw_ones_only_and_leave_the_other_draws_put() {
+        let flags = PenConfig {
+            long_flags: 1.0,
+            ..PenConfig::default()
+        };
+        let one = Glyph {
+            label: '1',
+            writer: "w".into(),
+            source: "s".into(),
+            strokes: vec![vec![[50.0, 20.0], [50.0, 80.0]]],
+        };
+        assert_ne!(
+            PenDrawer::new(7, PenConfig::default()).draw(&one),
+            PenDrawer::new(7, flags.clone()).draw(&one)
+        );
+        assert_eq!(
+            PenDrawer::new(7, PenConfig::default()).draw(&seven()),
+            PenDrawer::new(7, flags.clone()).draw(&seven())
+        );
+        assert!(format!("{flags:?}").ends_with("long_flags: 1.0 }"));
     }
 
     #[test]

@@ -86,9 +86,13 @@ pub struct Hyper {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub pen_warp: f32,
     /// The warp leaves the typefaces' glyphs alone
-    /// (`draw::pen::PenConfig::warp_spares_typefaces`).
+    /// (`draw::pen::PenConfig::warp_spares_typefaces`; a lever measured in docs/training.md, the
+    /// presets leave it off).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub warp_spares_typefaces: bool,
+    /// Share of the pen 1s given a long flag (`draw::pen::PenConfig::long_flags`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub long_flags: f32,
     /// The training handwriting typefaces' characters (`sets::typefaces`, two fonts in three),
     /// each drawn this many times an epoch as a pen glyph: digits as digits, letters as "not a
     /// digit"; 0: none.
@@ -148,7 +152,8 @@ impl Hyper {
             pen_coarse: recipe.pen_coarse,
             curl_nines: 0.0,
             pen_warp: recipe.pen_warp,
-            warp_spares_typefaces: recipe.warp_spares_typefaces,
+            warp_spares_typefaces: false,
+            long_flags: recipe.long_flags,
             label_smoothing: 0.0,
             typefaces: recipe.typefaces,
         })
@@ -166,6 +171,7 @@ impl Hyper {
             curl_nines: self.curl_nines,
             warp: self.pen_warp,
             warp_spares_typefaces: self.warp_spares_typefaces,
+            long_flags: self.long_flags,
             ..PenConfig::varied(self.pen_vary)
         }
     }
