@@ -85,7 +85,8 @@ pub const ARCHITECTURES: &[Architecture] = &[
     // page does; one in five redrawn digits first coarsened to 8x8 (chosen on the real-writer
     // validation set); 0.75 as many drawings that are not digits, taught as an eleventh output;
     // real writers' pen digits and letters, and the training handwriting typefaces', two in five
-    // of their digits coarsened too, all of them warped (docs/training.md has every run).
+    // of their digits coarsened too, all of them warped, three in ten of their 1s given a long
+    // flag (docs/training.md has every run).
     Architecture {
         name: "web",
         label: "Robust MLP (784-320-160-11)",
@@ -107,7 +108,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             typefaces: 8,
             pen_coarse: 0.4,
             pen_warp: 0.3,
-            long_flags: 0.0,
+            long_flags: 0.3,
         },
     },
     // The article's recipe: Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8). lr 0.01
