@@ -290,11 +290,7 @@ impl Wave {
 /// at `droop` degrees below the horizontal, as a stroke of its own (drawn over any flag it
 /// has); `false` where it has no height.
 fn long_flag(paths: &mut Vec<Vec<Point>>, length: f32, droop: f32) -> bool {
-    let Some(&top) = paths
-        .iter()
-        .flatten()
-        .min_by(|a, b| a[1].total_cmp(&b[1]))
-    else {
+    let Some(&top) = paths.iter().flatten().min_by(|a, b| a[1].total_cmp(&b[1])) else {
         return false;
     };
     let flat: Vec<f32> = paths.iter().flatten().flatten().copied().collect();
@@ -600,7 +596,10 @@ mod tests {
         let flag = &paths[0];
         // From 30 to the left and 15 down of the top (0.5 of 60 high, at 30 degrees), to it.
         assert_eq!(flag[1], [50.0, 20.0]);
-        assert!((flag[0][0] - (50.0 - 30.0 * 0.866)).abs() < 0.01, "{flag:?}");
+        assert!(
+            (flag[0][0] - (50.0 - 30.0 * 0.866)).abs() < 0.01,
+            "{flag:?}"
+        );
         assert!((flag[0][1] - 35.0).abs() < 0.01, "{flag:?}");
         assert_eq!(paths[1], vec![[50.0, 20.0], [50.0, 80.0]]);
         let mut flat = vec![vec![[0.0, 50.0], [60.0, 50.0]]];
