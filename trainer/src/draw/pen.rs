@@ -83,7 +83,8 @@ impl Default for PenConfig {
 }
 
 /// As derived, less the levers left off since they came (`curl_nines`, `warp`,
-/// `warp_spares_typefaces`, `long_flags`), so that the model cards of runs without them read as they did.
+/// `warp_spares_typefaces`, `long_flags`), so that the model cards of runs without them read as
+/// they did.
 impl std::fmt::Debug for PenConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("PenConfig");
@@ -282,10 +283,6 @@ impl Wave {
     }
 }
 
-/// Continues the last stroke, where it ends heading down (or down and to the left) in the
-/// lower half of the drawing, along an arc that turns left toward a flat base, as long as
-/// `length` of the drawing's height; returns whether it did. Strokes ending any other way (a 9
-/// drawn tail first, a 7's bar) stay as they are.
 /// Adds to a 1 a flag `length` of its height long, from its topmost point down and to the left
 /// at `droop` degrees below the horizontal, as a stroke of its own (drawn over any flag it
 /// has); `false` where it has no height.
@@ -306,6 +303,10 @@ fn long_flag(paths: &mut Vec<Vec<Point>>, length: f32, droop: f32) -> bool {
     true
 }
 
+/// Continues the last stroke, where it ends heading down (or down and to the left) in the
+/// lower half of the drawing, along an arc that turns left toward a flat base, as long as
+/// `length` of the drawing's height; returns whether it did. Strokes ending any other way (a 9
+/// drawn tail first, a 7's bar) stay as they are.
 fn curl_tail(paths: &mut [Vec<Point>], turn: f32, length: f32) -> bool {
     let flat: Vec<f32> = paths.iter().flatten().flatten().copied().collect();
     let Some([_, y0, _, y1]) = bounds(&flat) else {
