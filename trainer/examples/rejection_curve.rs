@@ -5,9 +5,15 @@
 //! would give and cost on real writers.
 //!
 //!   cargo run --profile fast -p trainer --example rejection_curve [MODEL_DIR] [NAME]
+//!
+//! MODEL_DIR may name several folders, comma separated: their models' answers are averaged,
+//! as `trainer train --distill-from` averages its teachers', to show what those runs read
+//! together (what distilling from them could reach at best).
 
 use burn::prelude::*;
-use digits::model::{NOT_A_DIGIT, NUM_CLASSES};
+use std::path::PathBuf;
+
+use digits::model::{Mlp, NOT_A_DIGIT, NUM_CLASSES};
 use trainer::learn::evaluate::drawn_dataset;
 use trainer::measure::optdigits::ValidationSet;
 use trainer::measure::pen::PenSets;
@@ -26,10 +32,18 @@ struct Measured {
 }
 
 impl Measured {
-    fn new(name: &'static str, model: &digits::model::Mlp, set: &Dataset, device: &Device) -> Self {
+    fn new(name: &'static str, models: &[Mlp], set: &Dataset, device: &Device) -> Self {
+        let mut probs = probabilities(&models[0], set, device);
+        for model in &models[1..] {
+            for (sum, p) in probs.iter_mut().zip(probabilities(model, set, device)) {
+                sum.iter_mut().zip(p).for_each(|(s, p)| *s += p);
+            }
+        }
+        let n = models.len() as f32;
+        probs.iter_mut().flatten().for_each(|p| *p /= n);
         Self {
             name,
-            probs: probabilities(model, set, device),
+            probs,
             labels: set.labels.clone(),
         }
     }
@@ -59,8 +73,20 @@ impl Measured {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let cpu = Stored::cpu_model_from_args(&mut args)?;
-    let (model, device, name) = (&cpu.model, &cpu.device, &cpu.name);
+    let dirs = args.next();
+    let name = args.next().unwrap_or_else(|| "web".into());
+    let dirs: Vec<PathBuf> = match &dirs {
+        Some(list) => list.split(',').map(PathBuf::from).collect(),
+        None => vec![trainer::workspace_root().join("model")],
+    };
+    #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
+    let device = &Device::ndarray();
+    let models = dirs
+        .iter()
+        .map(|dir| Stored::load(dir, &name)?.model(device))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let model = &models[..];
+    let name = format!("{name} of {}", dirs.len());
     let (all, split, _) = load_split(None)?;
     let drawn = drawn_dataset(&all.select(&split.test));
     let pen = PenSets::load()?;

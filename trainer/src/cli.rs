@@ -214,6 +214,23 @@ pub struct TrainArgs {
     /// Smooth the training labels by this much (0-1) [default: 0].
     #[arg(long, value_name = "ALPHA", value_parser = share)]
     pub label_smoothing: Option<f32>,
+    /// Learn also from these trained models' answers, averaged (knowledge distillation):
+    /// weights files, NAME.bpk each with its card NAME.json beside it, comma separated (e.g. two
+    /// runs of other seeds). A run that writes the same name overwrites its teacher only once
+    /// it has learned from it.
+    #[arg(long, value_name = "FILE.bpk", value_delimiter = ',')]
+    pub distill_from: Vec<PathBuf>,
+    /// Share of the loss taken from the teacher's answers (the rest from the labels).
+    #[arg(long, value_name = "SHARE", value_parser = share, default_value_t = 0.5, requires = "distill_from")]
+    pub distill_weight: f32,
+    /// Temperature that softens the teacher's and the student's answers.
+    #[arg(
+        long,
+        value_name = "T",
+        default_value_t = 2.0,
+        requires = "distill_from"
+    )]
+    pub distill_temperature: f32,
     /// Folder with pendigits-orig.tra and .tes [default: $PENDIGITS_DIR, then
     /// shared/data/pendigits beside the checkout].
     #[arg(long, value_name = "DIR")]
@@ -421,16 +438,36 @@ mod tests {
             "--pen-warp",
             "--long-flags",
             "--label-smoothing",
+            "--distill-weight",
         ] {
-            assert!(train(&[flag, "0.4"]).is_ok(), "{flag} 0.4");
-            assert!(train(&[flag, "1"]).is_ok(), "{flag} 1");
-            let err = train(&[flag, "1.5"]).err().unwrap_or_default();
+            let with = |value: &str| {
+                let mut args = vec![flag, value];
+                if flag == "--distill-weight" {
+                    args.extend(["--distill-from", "t.bpk"]);
+                }
+                train(&args)
+            };
+            assert!(with("0.4").is_ok(), "{flag} 0.4");
+            assert!(with("1").is_ok(), "{flag} 1");
+            let err = with("1.5").err().unwrap_or_default();
             assert!(err.contains("not between 0 and 1"), "{flag} 1.5: {err}");
             let err = train(&[&format!("{flag}=-0.1")]).err().unwrap_or_default();
             assert!(err.contains("not between 0 and 1"), "{flag} -0.1: {err}");
-            assert!(train(&[flag, "half"]).is_err(), "{flag} half");
+            assert!(with("half").is_err(), "{flag} half");
         }
         let args = train(&["--pen-coarse", "0.4"]).expect("parses");
         assert_eq!(args.pen_coarse, Some(0.4));
+    }
+
+    #[test]
+    fn distillation_settings_need_a_teacher() {
+        let err = train(&["--distill-weight", "0.3"])
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("--distill-from"), "{err}");
+        let args = train(&["--distill-from", "a/web.bpk,b/web.bpk"]).expect("parses");
+        assert_eq!(args.distill_from.len(), 2);
+        assert_eq!(args.distill_weight, 0.5);
+        assert_eq!(args.distill_temperature, 2.0);
     }
 }

@@ -56,6 +56,11 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
         pendigits: args.pendigits.clone(),
         unipen: args.unipen.clone(),
         typefaces: args.typefaces_dir.clone(),
+        teachers: (!args.distill_from.is_empty()).then(|| run::TeacherRequest {
+            weights: args.distill_from.clone(),
+            weight: args.distill_weight,
+            temperature: args.distill_temperature,
+        }),
     };
     let outcome = run::run(request, |event| match event {
         Event::Started {
@@ -71,6 +76,19 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
                 config.num_params(),
                 data.display()
             );
+            if let Some(d) = &hyper.distill {
+                let names: Vec<String> = d
+                    .teachers
+                    .iter()
+                    .map(|t| format!("{} ({})", t.file, &t.sha256[..12.min(t.sha256.len())]))
+                    .collect();
+                eprintln!(
+                    "learning {:.0}% from the answers of {} at temperature {}",
+                    d.weight * 100.0,
+                    names.join(" and "),
+                    d.temperature
+                );
+            }
         }
         Event::Epoch(s) => println!(
             "epoch {:>2}/{epochs}  train loss {:.4}  test accuracy {:.2}%  ({:.1} s, {:.0} samples/s)",

@@ -9,6 +9,7 @@ use digits::weights::{self, Precision};
 
 use crate::files::write_atomic;
 use crate::learn::backend::Backend;
+use crate::learn::distill::Teachers;
 use crate::learn::evaluate::evaluate;
 use crate::learn::train::{EpochStats, Hyper, RunOptions, train_with};
 use crate::measure::report::{self, Measurements};
@@ -39,6 +40,16 @@ pub struct Request {
     pub unipen: Option<PathBuf>,
     /// Folder of the handwriting typefaces, or `None` for `sets::typefaces::resolve_dir`'s.
     pub typefaces: Option<PathBuf>,
+    /// Trained models to learn from besides the labels (`learn::distill`).
+    pub teachers: Option<TeacherRequest>,
+}
+
+/// `--distill-from` and its settings.
+pub struct TeacherRequest {
+    /// The teachers' weights, each `NAME.bpk` with `NAME.json` beside it.
+    pub weights: Vec<PathBuf>,
+    pub weight: f32,
+    pub temperature: f32,
 }
 
 /// What a run reports as it goes, for the command line to print.
@@ -76,7 +87,25 @@ pub fn load_split(data: Option<&Path>) -> anyhow::Result<(Dataset, Split, PathBu
 /// card and pictures atomically: an interrupted run leaves the previous files in place.
 pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcome> {
     let start = Instant::now();
-    let hyper = &req.hyper;
+    let device = req.backend.device()?;
+    // The teachers first: a wrong file is refused before minutes of loading and drawing.
+    let mut hyper = req.hyper.clone();
+    let teachers = match &req.teachers {
+        Some(t) => {
+            let teachers = Teachers::load(
+                &t.weights,
+                t.weight,
+                t.temperature,
+                hyper.outputs,
+                hyper.normalize,
+                &device,
+            )?;
+            hyper.distill = Some(teachers.distill.clone());
+            Some(teachers)
+        }
+        None => None,
+    };
+    let hyper = &hyper;
     let (all, split, dir) = load_split(req.data.as_deref())?;
     let mut train_idx = split.train.clone();
     if let Some(n) = req.limit {
@@ -100,7 +129,6 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         data: &dir,
     });
 
-    let device = req.backend.device()?;
     let options = RunOptions {
         show_progress: req.show_progress,
         host_adam: req.backend.host_adam(),
@@ -109,6 +137,7 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         hyper,
         &train_set,
         &pen.glyphs,
+        teachers.as_ref(),
         &test_set,
         &device.clone().autodiff(),
         &options,

@@ -1,9 +1,10 @@
 //! Training: the loop over epochs (`train`), Adam in one pass per parameter (`adam`), batches
-//! (`batch`), the backends (`backend`) and a model's accuracy on a set (`evaluate`, which the
-//! loop reports each epoch). Reads `sets` and `draw`.
+//! (`batch`), learning from a teacher (`distill`), the backends (`backend`) and a model's
+//! accuracy on a set (`evaluate`, which the loop reports each epoch). Reads `sets` and `draw`.
 
 pub mod adam;
 pub mod backend;
 pub mod batch;
+pub mod distill;
 pub mod evaluate;
 pub mod train;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::draw::pen::{PenConfig, PenDrawer};
 use crate::learn::adam::HostAdam;
 use crate::learn::batch::Batcher;
+use crate::learn::distill::{self, Distill, Teachers};
 use crate::learn::evaluate::evaluate;
 use crate::sets::Glyph;
 use crate::sets::mnist::Dataset;
@@ -98,6 +99,10 @@ pub struct Hyper {
     /// digit"; 0: none.
     #[serde(default, skip_serializing_if = "is_zero_usize")]
     pub typefaces: usize,
+    /// Learn also from a trained model's answers (`learn::distill`); `None`: from the labels
+    /// alone, as the presets do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distill: Option<Distill>,
 }
 
 fn one() -> f32 {
@@ -156,6 +161,7 @@ impl Hyper {
             long_flags: recipe.long_flags,
             label_smoothing: 0.0,
             typefaces: recipe.typefaces,
+            distill: None,
         })
     }
 
@@ -234,16 +240,28 @@ pub fn train(
     options: &RunOptions,
     on_epoch: impl FnMut(&EpochStats),
 ) -> anyhow::Result<(Mlp, Vec<EpochStats>)> {
-    train_with(hyper, train_set, &[], test_set, device, options, on_epoch)
+    train_with(
+        hyper,
+        train_set,
+        &[],
+        None,
+        test_set,
+        device,
+        options,
+        on_epoch,
+    )
 }
 
 /// [`train`], where the last `pen.len()` images of `train_set` are those pen glyphs drawn
 /// plainly: an augmented run draws them afresh from their strokes each epoch (`draw::pen`)
-/// instead of distorting the image.
+/// instead of distorting the image. With `teachers` (on `device` without autodiff), the loss
+/// is `hyper.distill`'s mix of the labels and the teachers' answers.
+#[allow(clippy::too_many_arguments)]
 pub fn train_with(
     hyper: &Hyper,
     train_set: &Dataset,
     pen: &[Glyph],
+    teachers: Option<&Teachers>,
     test_set: &Dataset,
     device: &Device,
     options: &RunOptions,
@@ -254,6 +272,11 @@ pub fn train_with(
         "more pen glyphs than training images"
     );
     let first_pen = train_set.len() - pen.len();
+    let teachers = match (teachers, &hyper.distill) {
+        (Some(t), Some(d)) => Some((t, d)),
+        (None, None) => None,
+        _ => anyhow::bail!("teachers and their distillation settings come together"),
+    };
     anyhow::ensure!(hyper.batch_size > 0, "--batch-size must be at least 1");
     anyhow::ensure!(!train_set.is_empty(), "the training set is empty");
     anyhow::ensure!(
@@ -362,7 +385,15 @@ pub fn train_with(
             let mut seen = 0usize;
             for (step, chunk) in order.chunks(hyper.batch_size).enumerate() {
                 let (x, y) = batcher.batch(data, chunk, device);
-                let loss = loss_fn.forward(model.forward(x), y);
+                let logits = model.forward(x.clone());
+                let ce = loss_fn.forward(logits.clone(), y);
+                let loss = match teachers {
+                    Some((t, d)) => {
+                        let answers = t.soft_answers(x.without_autodiff(), d.temperature);
+                        distill::loss(ce, logits, answers, d)
+                    }
+                    None => ce,
+                };
                 let grads = GradientsParams::from_grads(loss.backward(), &model);
                 model = optim.step(lr, model, grads);
                 let batch_loss = loss.into_scalar::<f32>() as f64;
