@@ -9,7 +9,7 @@ use digits::weights::{self, Precision};
 
 use crate::files::write_atomic;
 use crate::learn::backend::Backend;
-use crate::learn::distill::Teachers;
+use crate::learn::distill::{TeacherFile, Teachers};
 use crate::learn::evaluate::evaluate;
 use crate::learn::train::{EpochStats, Hyper, RunOptions, train_with};
 use crate::measure::report::{self, Measurements};
@@ -92,14 +92,12 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     let mut hyper = req.hyper.clone();
     let teachers = match &req.teachers {
         Some(t) => {
-            let teachers = Teachers::load(
-                &t.weights,
-                t.weight,
-                t.temperature,
-                hyper.outputs,
-                hyper.normalize,
-                &device,
-            )?;
+            let models = t
+                .weights
+                .iter()
+                .map(|path| load_teacher(path, hyper.outputs, hyper.normalize, &device))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let teachers = Teachers::new(models, t.weight, t.temperature)?;
             hyper.distill = Some(teachers.distill.clone());
             Some(teachers)
         }
@@ -209,6 +207,50 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         paths,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// The model stored as `path` (`NAME.bpk`, its card `NAME.json` beside it) on `device`, once
+/// it is known to answer what a run with `outputs` outputs learns, from inputs prepared as that
+/// run's (`normalized`); with the SHA-256 of its weights for the card.
+fn load_teacher(
+    path: &Path,
+    outputs: usize,
+    normalized: bool,
+    device: &burn::prelude::Device,
+) -> anyhow::Result<(digits::model::Mlp, TeacherFile)> {
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|_| path.extension().is_some_and(|e| e == "bpk"))
+        .with_context(|| {
+            format!(
+                "{}: give the teacher's weights file, NAME.bpk (its card NAME.json beside it)",
+                path.display()
+            )
+        })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let stored = Stored::load(dir, name)
+        .with_context(|| format!("{}: cannot read the teacher", path.display()))?;
+    let teacher_outputs = stored.card.config().outputs;
+    anyhow::ensure!(
+        teacher_outputs == outputs,
+        "{}: the teacher has {teacher_outputs} outputs and this run {outputs}; a model with \
+         \"not a digit\" learns from one that has it too",
+        path.display()
+    );
+    anyhow::ensure!(
+        stored.card.normalized_input() == normalized,
+        "{}: the teacher and this run read differently prepared images (normalised input: {} \
+         and {normalized})",
+        path.display(),
+        stored.card.normalized_input()
+    );
+    let model = stored.model(device)?;
+    let file = TeacherFile {
+        file: path.display().to_string(),
+        sha256: mnist::hex(&<sha2::Sha256 as sha2::Digest>::digest(&stored.bytes)),
+    };
+    Ok((model, file))
 }
 
 /// `digits` followed by `share` as many drawings that are not digits, labelled
@@ -380,4 +422,36 @@ pub fn restore(
     card.record_weights(&bytes, precision);
     let paths = old.paths.clone();
     Ok((Stored { card, bytes, paths }, measured))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[allow(deprecated)] // burn-ndarray is the CPU backend this product names.
+    fn device() -> burn::prelude::Device {
+        burn::prelude::Device::ndarray()
+    }
+
+    fn refusal(path: &Path, outputs: usize, normalized: bool) -> String {
+        let err = load_teacher(path, outputs, normalized, &device()).err();
+        format!("{:#}", err.expect("refused"))
+    }
+
+    #[test]
+    fn a_teacher_is_a_weights_file_that_answers_what_the_run_learns() {
+        let model = crate::workspace_root().join("model");
+        let err = refusal(&model.join("web.json"), 11, true);
+        assert!(err.contains("NAME.bpk"), "{err}");
+        let err = refusal(&model.join("no-such-model.bpk"), 11, true);
+        assert!(err.contains("cannot read the teacher"), "{err}");
+        // The article's model has ten outputs, and reads the raw scans.
+        let err = refusal(&model.join("seed.bpk"), 11, false);
+        assert!(err.contains("10 outputs"), "{err}");
+        let err = refusal(&model.join("seed.bpk"), 10, true);
+        assert!(err.contains("differently prepared"), "{err}");
+        let (_, file) = load_teacher(&model.join("seed.bpk"), 10, false, &device()).unwrap();
+        let card = Stored::load(&model, "seed").unwrap().card;
+        assert_eq!(file.sha256, card.weights_sha256);
+    }
 }

@@ -3,15 +3,10 @@
 //! drawing is close to (a 4 that is nearly a 9), which a one-hot label cannot; averaged over
 //! teachers trained with other seeds, they carry less of any one run's seed noise.
 
-use std::path::{Path, PathBuf};
-
-use anyhow::Context;
 use burn::prelude::*;
 use burn::tensor::activation::{log_softmax, softmax};
 use digits::model::Mlp;
 use serde::{Deserialize, Serialize};
-
-use crate::store::export::Stored;
 
 /// How a run learns from its teachers; a card records it whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,17 +33,14 @@ pub struct Teachers {
 }
 
 impl Teachers {
-    /// The models stored as `files` (each `NAME.bpk`, with `NAME.json` beside it) on `device`,
-    /// to teach a network with `outputs` outputs that reads `normalized` inputs as they do.
-    pub fn load(
-        files: &[PathBuf],
+    /// `models`, each with the file it came from, to teach with `weight` of the loss at
+    /// `temperature`.
+    pub fn new(
+        models: Vec<(Mlp, TeacherFile)>,
         weight: f32,
         temperature: f32,
-        outputs: usize,
-        normalized: bool,
-        device: &Device,
     ) -> anyhow::Result<Self> {
-        anyhow::ensure!(!files.is_empty(), "--distill-from needs a weights file");
+        anyhow::ensure!(!models.is_empty(), "--distill-from needs a weights file");
         anyhow::ensure!(
             (0.0..=1.0).contains(&weight),
             "--distill-weight must be between 0 and 1, got {weight}"
@@ -57,16 +49,7 @@ impl Teachers {
             temperature.is_finite() && temperature > 0.0,
             "--distill-temperature must be above 0, got {temperature}"
         );
-        let mut models = Vec::with_capacity(files.len());
-        let mut teachers = Vec::with_capacity(files.len());
-        for path in files {
-            let (model, sha256) = load_one(path, outputs, normalized, device)?;
-            models.push(model);
-            teachers.push(TeacherFile {
-                file: path.display().to_string(),
-                sha256,
-            });
-        }
+        let (models, teachers) = models.into_iter().unzip();
         Ok(Self {
             models,
             distill: Distill {
@@ -87,53 +70,6 @@ impl Teachers {
             .expect("at least one teacher")
             .div_scalar(n)
     }
-}
-
-/// One teacher's network, after checking that it answers what the run learns, and the SHA-256
-/// of its weights.
-fn load_one(
-    path: &Path,
-    outputs: usize,
-    normalized: bool,
-    device: &Device,
-) -> anyhow::Result<(Mlp, String)> {
-    let (dir, name) = split_path(path)?;
-    let stored = Stored::load(&dir, &name)
-        .with_context(|| format!("{}: cannot read the teacher", path.display()))?;
-    let teacher_outputs = stored.card.config().outputs;
-    anyhow::ensure!(
-        teacher_outputs == outputs,
-        "{}: the teacher has {teacher_outputs} outputs and this run {outputs}; a model with \
-         \"not a digit\" learns from one that has it too",
-        path.display()
-    );
-    anyhow::ensure!(
-        stored.card.normalized_input() == normalized,
-        "{}: the teacher and this run read differently prepared images (normalised input: {} \
-         and {normalized})",
-        path.display(),
-        stored.card.normalized_input()
-    );
-    let model = stored.model(device)?;
-    let sha256 = crate::sets::mnist::hex(&<sha2::Sha256 as sha2::Digest>::digest(&stored.bytes));
-    Ok((model, sha256))
-}
-
-/// `model/web.bpk` as the folder and name `Stored::load` takes.
-fn split_path(weights: &Path) -> anyhow::Result<(PathBuf, String)> {
-    anyhow::ensure!(
-        weights.extension().is_some_and(|e| e == "bpk"),
-        "{}: give the teacher's weights file, NAME.bpk (its card NAME.json beside it)",
-        weights.display()
-    );
-    let name = weights
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .with_context(|| format!("{}: not a file name", weights.display()))?;
-    let dir = weights
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    Ok((dir, name.to_string()))
 }
 
 /// The run's loss: `1 - weight` of the labels' cross-entropy `ce` plus `weight` of the
@@ -231,36 +167,25 @@ mod tests {
     }
 
     #[test]
-    fn a_teacher_that_is_not_a_weights_file_is_refused_clearly() {
+    fn settings_out_of_range_are_refused_clearly() {
         let device = device();
-        let dir = std::env::temp_dir().join(format!("distill-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let load = |path: &Path, w, t| {
-            Teachers::load(&[path.to_path_buf()], w, t, 11, true, &device).err()
+        let model = || {
+            let m = digits::model::MlpConfig::new(vec![4]).init(&device);
+            let file = TeacherFile {
+                file: "t.bpk".into(),
+                sha256: String::new(),
+            };
+            vec![(m, file)]
         };
-        let err = load(&dir.join("web.json"), 0.5, 2.0)
-            .expect("refused")
-            .to_string();
-        assert!(err.contains("NAME.bpk"), "{err}");
-        let err = load(&dir.join("missing.bpk"), 0.5, 2.0).expect("refused");
-        assert!(
-            format!("{err:#}").contains("cannot read the teacher"),
-            "{err:#}"
-        );
-        let err = load(&dir.join("web.bpk"), 1.5, 2.0)
-            .expect("refused")
-            .to_string();
-        assert!(err.contains("--distill-weight"), "{err}");
-        let err = load(&dir.join("web.bpk"), 0.5, 0.0)
-            .expect("refused")
-            .to_string();
-        assert!(err.contains("--distill-temperature"), "{err}");
-        let none = Teachers::load(&[], 0.5, 2.0, 11, true, &device).err();
-        assert!(
-            none.expect("refused")
+        let err = |models, w, t| {
+            Teachers::new(models, w, t)
+                .err()
+                .expect("refused")
                 .to_string()
-                .contains("--distill-from")
-        );
-        let _ = std::fs::remove_dir_all(&dir);
+        };
+        assert!(err(model(), 1.5, 2.0).contains("--distill-weight"));
+        assert!(err(model(), 0.5, 0.0).contains("--distill-temperature"));
+        assert!(err(Vec::new(), 0.5, 2.0).contains("--distill-from"));
+        assert!(Teachers::new(model(), 0.5, 2.0).is_ok());
     }
 }
