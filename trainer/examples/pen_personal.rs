@@ -1,0 +1,143 @@
+//! Whether "teach it your handwriting" fixes a real writer's misses (#37): each of pendigits'
+//! validation writers writes their digits on the page in the set's order, and corrects every
+//! misread one, as a person would. From the third correction on, every correction fine-tunes
+//! the shipped model on all of them, exactly as the page does (`digits::learn`, the page's
+//! replay set, a fine-tune refused when it costs MNIST digits). Printed per writer: the shipped
+//! model's share read right, the corrections made, what the person saw while writing, and the
+//! last personal model on the drawings they never taught (against the shipped model on the
+//! same), and the drawings the shipped model read right that the personal one misreads.
+//!
+//!   cargo run --profile fast -p trainer --example pen_personal [MODEL_DIR] [NAME]
+
+use std::collections::BTreeMap;
+
+use burn::prelude::*;
+use digits::learn::{FineTune, TuneConfig};
+use digits::model::{Mlp, MlpConfig};
+use digits::replay::{Digit, ReplaySet};
+use trainer::learn::evaluate::evaluate;
+use trainer::measure::pen::drawn;
+use trainer::measure::rejection::not_digit_probabilities;
+use trainer::sets::mnist::Dataset;
+use trainer::sets::{pendigits, real_writers};
+use trainer::store::export::Stored;
+
+/// The page's answer to each drawing of `set`: the top digit, or 10 for "not a digit".
+fn answers(model: &Mlp, set: &Dataset, threshold: Option<f32>, device: &Device) -> Vec<u8> {
+    let top = evaluate(model, set, device).predictions;
+    let away = not_digit_probabilities(model, set, device);
+    top.iter()
+        .enumerate()
+        .map(|(i, &p)| match (&away, threshold) {
+            (Some(a), Some(t)) if a[i] > t => 10,
+            _ => p,
+        })
+        .collect()
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let cpu = Stored::cpu_model_from_args(&mut args)?;
+    let (shipped, device, name) = (&cpu.model, &cpu.device, &cpu.name);
+    let config: MlpConfig = cpu.stored.card.config();
+    let threshold = cpu.stored.card.not_a_digit_threshold().ok();
+    let replay_file = trainer::workspace_root().join("model/replay.bin");
+    let replay = ReplaySet::parse(&std::fs::read(&replay_file)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", replay_file.display()))?;
+    let glyphs = real_writers::validation(&pendigits::resolve_dir(None))?;
+    let set = drawn(&glyphs, |g| g.digit().unwrap_or(0));
+    let mut by_writer: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (i, g) in glyphs.iter().enumerate() {
+        by_writer
+            .entry(g.writer.as_str())
+            .or_default()
+            .push(i as u32);
+    }
+    println!(
+        "writer                   shipped          corrections  fine-tunes used/run  \
+         seen while writing  untaught: shipped -> personal   (model {name})"
+    );
+    let (mut sum_shipped, mut sum_seen, mut sum_total) = (0, 0, 0);
+    let (mut untaught_before, mut untaught_after, mut untaught_total) = (0, 0, 0);
+    for (writer, indices) in by_writer {
+        let mine = set.select(&indices);
+        let shipped_answers = answers(shipped, &mine, threshold, device);
+        let right = |a: &[u8]| a.iter().zip(&mine.labels).filter(|(a, l)| a == l).count();
+        let mut model = shipped.clone();
+        let mut taught: Vec<Digit> = Vec::new();
+        let mut taught_at = vec![false; mine.len()];
+        let (mut seen, mut used, mut run) = (0, 0, 0);
+        for (i, was_taught) in taught_at.iter_mut().enumerate() {
+            let one = mine.select(&[i as u32]);
+            let answer = answers(&model, &one, threshold, device)[0];
+            if answer == mine.labels[i] {
+                seen += 1;
+                continue;
+            }
+            *was_taught = true;
+            taught.push(Digit {
+                label: mine.labels[i],
+                pixels: mine.images.image(i).try_into()?,
+            });
+            if taught.len() < 3 {
+                continue;
+            }
+            let outcome = FineTune::new(
+                &cpu.stored.bytes,
+                &config,
+                taught.clone(),
+                replay.clone(),
+                TuneConfig::default(),
+                &device.clone().autodiff(),
+            )
+            .and_then(FineTune::run)
+            .map_err(|e| anyhow::anyhow!("{writer}: {e}"))?;
+            run += 1;
+            if outcome.refusal().is_none() {
+                model = digits::weights::load(&outcome.weights, &config, device)?;
+                used += 1;
+            }
+        }
+        let last = answers(&model, &mine, threshold, device);
+        let untaught = |a: &[u8]| {
+            (0..mine.len())
+                .filter(|&i| !taught_at[i] && a[i] == mine.labels[i])
+                .count()
+        };
+        let n_untaught = taught_at.iter().filter(|t| !**t).count();
+        let before = untaught(&shipped_answers);
+        let after = untaught(&last);
+        // Drawings the shipped model read right and the personal one no longer does.
+        let lost: Vec<String> = (0..mine.len())
+            .filter(|&i| shipped_answers[i] == mine.labels[i] && last[i] != mine.labels[i])
+            .map(|i| {
+                let a = char::from_digit(last[i].into(), 10).unwrap_or('X');
+                format!("{}>{a}", mine.labels[i])
+            })
+            .collect();
+        println!(
+            "{writer:<24} {:>4}/{:<4} {:>6.2}%  {:>11}  {used:>7}/{run:<12} {:>6.2}%  \
+             {before:>6} -> {after} of {n_untaught}{}",
+            right(&shipped_answers),
+            mine.len(),
+            right(&shipped_answers) as f64 * 100.0 / mine.len() as f64,
+            taught.len(),
+            seen as f64 * 100.0 / mine.len() as f64,
+            match lost.is_empty() {
+                true => String::new(),
+                false => format!("  (now misread: {})", lost.join(" ")),
+            }
+        );
+        sum_shipped += right(&shipped_answers);
+        sum_seen += seen;
+        sum_total += mine.len();
+        untaught_before += before;
+        untaught_after += after;
+        untaught_total += n_untaught;
+    }
+    println!(
+        "all: shipped {sum_shipped}/{sum_total}; seen while writing {sum_seen}/{sum_total}; \
+         untaught drawings {untaught_before} -> {untaught_after} of {untaught_total}"
+    );
+    Ok(())
+}
