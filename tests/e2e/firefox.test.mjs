@@ -82,9 +82,16 @@ describe('Firefox', () => {
       // Five, as in Chromium's test: three are enough to start a fine-tune, but with run 17's
       // weights (#37) three of these drawings make one that would lose 1.2 points on MNIST, and
       // the page rightly refuses it (`learn::MAX_MNIST_DROP`).
+      // From the third correction on a fine-tune may already be in use when the next drawing is
+      // read (a fast machine), and it may read the style right: only what the shipped model read
+      // (no examples learned, checked after the answer came) must be a misreading.
       for (const seed of [1, 2, 3, 4, 5]) {
         const s = await h.drawAndSettle(page, h.arabicSeven(seed));
-        assert.notEqual(s.prediction[0], '7', `the shipped model misreads Arabic 7 #${seed}: ${s.prediction}`);
+        const examples = await page.evaluate(
+          () => Number(document.querySelector('[data-testid="personal"]').dataset.examples ?? 0));
+        if (seed <= 3 || examples === 0) {
+          assert.notEqual(s.prediction[0], '7', `the shipped model misreads Arabic 7 #${seed}: ${s.prediction}`);
+        }
         await h.actAndSettle(page, () => page.click('[data-testid="teach-7"]'));
       }
       const learned = '[data-testid="personal"][data-examples="5"][data-training="false"]';
