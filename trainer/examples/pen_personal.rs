@@ -5,7 +5,8 @@
 //! replay set, a fine-tune refused when it costs MNIST digits). Printed per writer: the shipped
 //! model's share read right, the corrections made, what the person saw while writing, and the
 //! last personal model on the drawings they never taught (against the shipped model on the
-//! same), and the drawings the shipped model read right that the personal one misreads.
+//! same), the drawings the shipped model read right that the personal one misreads, and what
+//! each refused fine-tune would have cost.
 //!
 //!   cargo run --profile fast -p trainer --example pen_personal [MODEL_DIR] [NAME]
 
@@ -67,6 +68,8 @@ fn main() -> anyhow::Result<()> {
         let mut taught: Vec<Digit> = Vec::new();
         let mut taught_at = vec![false; mine.len()];
         let (mut seen, mut used, mut run) = (0, 0, 0);
+        // What each refused fine-tune would have cost on MNIST's held-out digits, in points.
+        let mut refused: Vec<String> = Vec::new();
         for (i, was_taught) in taught_at.iter_mut().enumerate() {
             let one = mine.select(&[i as u32]);
             let answer = answers(&model, &one, threshold, device)[0];
@@ -96,6 +99,12 @@ fn main() -> anyhow::Result<()> {
             if outcome.refusal().is_none() {
                 model = digits::weights::load(&outcome.weights, &config, device)?;
                 used += 1;
+            } else {
+                refused.push(format!(
+                    "{:.1}/{:.1}",
+                    outcome.holdout.drop_points(),
+                    -outcome.holdout_turned_away.drop_points()
+                ));
             }
         }
         let last = answers(&model, &mine, threshold, device);
@@ -117,7 +126,7 @@ fn main() -> anyhow::Result<()> {
             .collect();
         println!(
             "{writer:<24} {:>4}/{:<4} {:>6.2}%  {:>11}  {used:>7}/{run:<12} {:>6.2}%  \
-             {before:>6} -> {after} of {n_untaught}{}",
+             {before:>6} -> {after} of {n_untaught}{}{}",
             right(&shipped_answers),
             mine.len(),
             right(&shipped_answers) as f64 * 100.0 / mine.len() as f64,
@@ -126,6 +135,13 @@ fn main() -> anyhow::Result<()> {
             match lost.is_empty() {
                 true => String::new(),
                 false => format!("  (now misread: {})", lost.join(" ")),
+            },
+            match refused.is_empty() {
+                true => String::new(),
+                false => format!(
+                    "  (refused, MNIST points lost/turned away: {})",
+                    refused.join(" ")
+                ),
             }
         );
         sum_shipped += right(&shipped_answers);

@@ -220,10 +220,10 @@ pub struct TrainArgs {
     /// it has learned from it.
     #[arg(long, value_name = "FILE.bpk", value_delimiter = ',')]
     pub distill_from: Vec<PathBuf>,
-    /// Share of the loss taken from the teacher's answers (the rest from the labels).
+    /// Share of the loss taken from the teachers' answers (the rest from the labels).
     #[arg(long, value_name = "SHARE", value_parser = share, default_value_t = 0.5, requires = "distill_from")]
     pub distill_weight: f32,
-    /// Temperature that softens the teacher's and the student's answers.
+    /// Temperature that softens the teachers' and the student's answers.
     #[arg(
         long,
         value_name = "T",

@@ -99,7 +99,7 @@ pub struct Hyper {
     /// digit"; 0: none.
     #[serde(default, skip_serializing_if = "is_zero_usize")]
     pub typefaces: usize,
-    /// Learn also from a trained model's answers (`learn::distill`); `None`: from the labels
+    /// Learn also from trained models' answers (`learn::distill`); `None`: from the labels
     /// alone, as the presets do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distill: Option<Distill>,
