@@ -9,9 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use trainer::learn::evaluate::evaluate;
 use trainer::measure::pen::drawn;
-use trainer::measure::rejection::not_digit_probabilities;
+use trainer::measure::rejection::page_answers;
 use trainer::measure::sheet::misses_sheet;
 use trainer::sets::{pendigits, real_writers};
 use trainer::store::export::Stored;
@@ -24,17 +23,8 @@ fn main() -> anyhow::Result<()> {
     let threshold = cpu.stored.card.not_a_digit_threshold().ok();
     let glyphs = real_writers::validation(&pendigits::resolve_dir(None))?;
     let set = drawn(&glyphs, |g| g.digit().unwrap_or(0));
-    let top = evaluate(model, &set, device).predictions;
-    let away = not_digit_probabilities(model, &set, device);
     // The page's answer: 10 for "not a digit".
-    let answers: Vec<u8> = top
-        .iter()
-        .enumerate()
-        .map(|(i, &p)| match (&away, threshold) {
-            (Some(a), Some(t)) if a[i] > t => 10,
-            _ => p,
-        })
-        .collect();
+    let answers = page_answers(model, &set, threshold, device);
     // Per writer: right, total, and the misses as "label>answer".
     let mut writers: BTreeMap<&str, (usize, usize, Vec<String>)> = BTreeMap::new();
     for ((g, &label), &answer) in glyphs.iter().zip(&set.labels).zip(&answers) {

@@ -12,29 +12,13 @@
 
 use std::collections::BTreeMap;
 
-use burn::prelude::*;
 use digits::learn::{FineTune, TuneConfig};
-use digits::model::{Mlp, MlpConfig};
+use digits::model::MlpConfig;
 use digits::replay::{Digit, ReplaySet};
-use trainer::learn::evaluate::evaluate;
 use trainer::measure::pen::drawn;
-use trainer::measure::rejection::not_digit_probabilities;
-use trainer::sets::mnist::Dataset;
+use trainer::measure::rejection::page_answers;
 use trainer::sets::{pendigits, real_writers};
 use trainer::store::export::Stored;
-
-/// The page's answer to each drawing of `set`: the top digit, or 10 for "not a digit".
-fn answers(model: &Mlp, set: &Dataset, threshold: Option<f32>, device: &Device) -> Vec<u8> {
-    let top = evaluate(model, set, device).predictions;
-    let away = not_digit_probabilities(model, set, device);
-    top.iter()
-        .enumerate()
-        .map(|(i, &p)| match (&away, threshold) {
-            (Some(a), Some(t)) if a[i] > t => 10,
-            _ => p,
-        })
-        .collect()
-}
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -62,7 +46,7 @@ fn main() -> anyhow::Result<()> {
     let (mut untaught_before, mut untaught_after, mut untaught_total) = (0, 0, 0);
     for (writer, indices) in by_writer {
         let mine = set.select(&indices);
-        let shipped_answers = answers(shipped, &mine, threshold, device);
+        let shipped_answers = page_answers(shipped, &mine, threshold, device);
         let right = |a: &[u8]| a.iter().zip(&mine.labels).filter(|(a, l)| a == l).count();
         let mut model = shipped.clone();
         let mut taught: Vec<Digit> = Vec::new();
@@ -72,7 +56,7 @@ fn main() -> anyhow::Result<()> {
         let mut refused: Vec<String> = Vec::new();
         for (i, was_taught) in taught_at.iter_mut().enumerate() {
             let one = mine.select(&[i as u32]);
-            let answer = answers(&model, &one, threshold, device)[0];
+            let answer = page_answers(&model, &one, threshold, device)[0];
             if answer == mine.labels[i] {
                 seen += 1;
                 continue;
@@ -107,7 +91,7 @@ fn main() -> anyhow::Result<()> {
                 ));
             }
         }
-        let last = answers(&model, &mine, threshold, device);
+        let last = page_answers(&model, &mine, threshold, device);
         let untaught = |a: &[u8]| {
             (0..mine.len())
                 .filter(|&i| !taught_at[i] && a[i] == mine.labels[i])

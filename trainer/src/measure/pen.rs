@@ -14,7 +14,7 @@ use crate::learn::evaluate::{Evaluation, evaluate};
 use crate::measure::numbers::{
     self, LengthScore, Number, evaluate_numbers, singles_split, writer_numbers,
 };
-use crate::measure::rejection::not_digit_probabilities;
+use crate::measure::rejection::turned_away;
 use crate::sets::mnist::Dataset;
 use crate::sets::{Glyph, pendigits, real_writers, unipen};
 
@@ -124,12 +124,7 @@ pub struct PenScores {
 /// Measures `model` on `sets`; `threshold` is the page's "not a digit" threshold (none for a
 /// model without the eleventh output).
 pub fn measure(model: &Mlp, sets: &PenSets, threshold: Option<f32>, device: &Device) -> PenScores {
-    let away = |set: &Dataset| -> Vec<bool> {
-        match (threshold, not_digit_probabilities(model, set, device)) {
-            (Some(t), Some(p)) => p.iter().map(|&q| q > t).collect(),
-            _ => vec![false; set.len()],
-        }
-    };
+    let away = |set: &Dataset| turned_away(model, set, threshold, device);
     let digits = |set: &Dataset| scores(&evaluate(model, set, device), &set.labels, &away(set));
     let validation_away = away(&sets.validation);
     let validation_eval = evaluate(model, &sets.validation, device);

@@ -70,6 +70,37 @@ pub fn not_digit_probabilities(model: &Mlp, set: &Dataset, device: &Device) -> O
         .collect()
 }
 
+/// Which images of `set` the page answers "not a digit" at `threshold` (none without one, or
+/// for a network without the eleventh output).
+pub fn turned_away(
+    model: &Mlp,
+    set: &Dataset,
+    threshold: Option<f32>,
+    device: &Device,
+) -> Vec<bool> {
+    match (threshold, not_digit_probabilities(model, set, device)) {
+        (Some(t), Some(p)) => p.iter().map(|&q| q > t).collect(),
+        _ => vec![false; set.len()],
+    }
+}
+
+/// The page's answer to each image of `set`: its top digit, or [`NOT_A_DIGIT`] where it is
+/// turned away at `threshold`.
+pub fn page_answers(
+    model: &Mlp,
+    set: &Dataset,
+    threshold: Option<f32>,
+    device: &Device,
+) -> Vec<u8> {
+    let away = turned_away(model, set, threshold, device);
+    crate::learn::evaluate::evaluate(model, set, device)
+        .predictions
+        .into_iter()
+        .zip(away)
+        .map(|(top, away)| if away { NOT_A_DIGIT } else { top })
+        .collect()
+}
+
 /// Share of `probs` above `threshold`.
 fn share_above(probs: &[f32], threshold: f32) -> f64 {
     if probs.is_empty() {

@@ -11,7 +11,7 @@ use crate::draw::typeface;
 use crate::learn::evaluate::evaluate;
 use crate::measure::numbers::{self, LengthScore, Number, evaluate_numbers, writer_numbers};
 use crate::measure::pen::{DigitScores, drawn, scores, worst_first};
-use crate::measure::rejection::not_digit_probabilities;
+use crate::measure::rejection::turned_away;
 use crate::sets::Glyph;
 use crate::sets::mnist::Dataset;
 use crate::sets::typefaces::Role;
@@ -63,12 +63,7 @@ pub fn measure(
     threshold: Option<f32>,
     device: &Device,
 ) -> TypefaceScores {
-    let away = |set: &Dataset| -> Vec<bool> {
-        match (threshold, not_digit_probabilities(model, set, device)) {
-            (Some(t), Some(p)) => p.iter().map(|&q| q > t).collect(),
-            _ => vec![false; set.len()],
-        }
-    };
+    let away = |set: &Dataset| turned_away(model, set, threshold, device);
     let digits_away = away(&sets.digits);
     let eval = evaluate(model, &sets.digits, device);
     let fonts = worst_first(sets.digit_fonts.iter().enumerate().map(|(i, f)| {
