@@ -231,6 +231,18 @@ pub struct TrainArgs {
         requires = "distill_from"
     )]
     pub distill_temperature: f32,
+    /// Teach again the training letters this trained model (NAME.bpk, its card beside it)
+    /// reads as digits at its threshold: hard negatives, mined once before training.
+    #[arg(long, value_name = "FILE.bpk")]
+    pub hard_letters_from: Option<PathBuf>,
+    /// How many more times each mined letter is drawn an epoch.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        requires = "hard_letters_from"
+    )]
+    pub hard_letters: usize,
     /// Folder with pendigits-orig.tra and .tes [default: $PENDIGITS_DIR, then
     /// shared/data/pendigits beside the checkout].
     #[arg(long, value_name = "DIR")]
@@ -457,6 +469,18 @@ mod tests {
         }
         let args = train(&["--pen-coarse", "0.4"]).expect("parses");
         assert_eq!(args.pen_coarse, Some(0.4));
+    }
+
+    #[test]
+    fn hard_letters_need_a_miner() {
+        let err = train(&["--hard-letters", "3"]).err().unwrap_or_default();
+        assert!(err.contains("--hard-letters-from"), "{err}");
+        let args = train(&["--hard-letters-from", "a/web.bpk"]).expect("parses");
+        assert_eq!(args.hard_letters, 2);
+        assert_eq!(
+            args.hard_letters_from.as_deref(),
+            Some(std::path::Path::new("a/web.bpk"))
+        );
     }
 
     #[test]

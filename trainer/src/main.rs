@@ -61,6 +61,13 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
             weight: args.distill_weight,
             temperature: args.distill_temperature,
         }),
+        hard_letters: args
+            .hard_letters_from
+            .clone()
+            .map(|weights| run::HardLettersRequest {
+                weights,
+                repeat: args.hard_letters,
+            }),
     };
     let outcome = run::run(request, |event| match event {
         Event::Started {
@@ -87,6 +94,12 @@ fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
                     d.weight * 100.0,
                     names.join(" and "),
                     d.temperature
+                );
+            }
+            if let Some(h) = &hyper.hard_letters {
+                eprintln!(
+                    "teaching {} more times the {} training letters that {} reads as digits",
+                    h.repeat, h.found, h.miner
                 );
             }
         }

@@ -42,6 +42,16 @@ pub struct Request {
     pub typefaces: Option<PathBuf>,
     /// Trained models to learn from besides the labels (`learn::distill`).
     pub teachers: Option<TeacherRequest>,
+    /// A trained model whose misread letters are taught again (`hard_letters`).
+    pub hard_letters: Option<HardLettersRequest>,
+}
+
+/// `--hard-letters-from` and its setting.
+pub struct HardLettersRequest {
+    /// The miner's weights, `NAME.bpk` with `NAME.json` beside it.
+    pub weights: PathBuf,
+    /// How many more times each letter it misreads is taught.
+    pub repeat: usize,
 }
 
 /// `--distill-from` and its settings.
@@ -95,7 +105,10 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
             let models = t
                 .weights
                 .iter()
-                .map(|path| load_teacher(path, hyper.outputs, hyper.normalize, &device))
+                .map(|path| {
+                    let t = load_trained(path, "teacher", hyper.outputs, hyper.normalize, &device)?;
+                    Ok((t.model, t.file))
+                })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let teachers = Teachers::new(models, t.weight, t.temperature)?;
             hyper.distill = Some(teachers.distill.clone());
@@ -103,7 +116,23 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         }
         None => None,
     };
-    let hyper = &hyper;
+    let miner = match &req.hard_letters {
+        Some(h) => {
+            anyhow::ensure!(
+                hyper.outputs == digits::model::WITH_NOT_A_DIGIT && hyper.pen_letters > 0.0,
+                "--hard-letters-from teaches letters again, which needs --pen-letters and \
+                 --negatives above 0"
+            );
+            let miner = load_trained(&h.weights, "miner", hyper.outputs, hyper.normalize, &device)?;
+            anyhow::ensure!(
+                miner.threshold.is_some(),
+                "{}: its card gives no \"not a digit\" threshold to mine letters with",
+                h.weights.display()
+            );
+            Some((miner, h.repeat))
+        }
+        None => None,
+    };
     let (all, split, dir) = load_split(req.data.as_deref())?;
     let mut train_idx = split.train.clone();
     if let Some(n) = req.limit {
@@ -115,8 +144,12 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         .prepared(hyper.normalize && !hyper.augment);
     let digits_trained = train_set.len();
     let train_set = with_negatives(train_set, hyper.negatives)?;
-    let mut pen = pen_glyphs(hyper, req.pendigits.as_deref(), req.unipen.as_deref())?;
-    pen.add_typefaces(hyper, req.typefaces.as_deref())?;
+    let mut pen = pen_glyphs(&hyper, req.pendigits.as_deref(), req.unipen.as_deref())?;
+    pen.add_typefaces(&hyper, req.typefaces.as_deref())?;
+    if let Some((miner, repeat)) = &miner {
+        hyper.hard_letters = Some(pen.add_hard_letters(miner, *repeat, &device));
+    }
+    let hyper = &hyper;
     let train_set = with_pen(train_set, &pen.glyphs);
     let raw_test = all.select(&split.test);
     let test_set = raw_test.clone().prepared(hyper.normalize);
@@ -181,7 +214,8 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         card.split += &format!(
             " ({} of them real writers' letters), and {} real writers' pen digits; the pen \
              glyphs drawn afresh each epoch",
-            pen.glyphs.len() - pen.digits - pen.typeface_glyphs,
+            // The typefaces' digits are among `pen.digits` already.
+            pen.glyphs.len() - pen.digits - (pen.typeface_glyphs - pen.typeface_digits),
             pen.digits - pen.typeface_digits
         );
         if pen.typeface_glyphs > 0 {
@@ -209,38 +243,47 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     })
 }
 
+/// A trained model read back to help a run (`role`: a teacher, a miner).
+struct Trained {
+    model: digits::model::Mlp,
+    file: TeacherFile,
+    /// Its card's "not a digit" threshold, where it has one.
+    threshold: Option<f32>,
+}
+
 /// The model stored as `path` (`NAME.bpk`, its card `NAME.json` beside it) on `device`, once
 /// it is known to answer what a run with `outputs` outputs learns, from inputs prepared as that
 /// run's (`normalized`); with the SHA-256 of its weights for the card.
-fn load_teacher(
+fn load_trained(
     path: &Path,
+    role: &str,
     outputs: usize,
     normalized: bool,
     device: &burn::prelude::Device,
-) -> anyhow::Result<(digits::model::Mlp, TeacherFile)> {
+) -> anyhow::Result<Trained> {
     let name = path
         .file_stem()
         .and_then(|s| s.to_str())
         .filter(|_| path.extension().is_some_and(|e| e == "bpk"))
         .with_context(|| {
             format!(
-                "{}: give the teacher's weights file, NAME.bpk (its card NAME.json beside it)",
+                "{}: give the {role}'s weights file, NAME.bpk (its card NAME.json beside it)",
                 path.display()
             )
         })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let stored = Stored::load(dir, name)
-        .with_context(|| format!("{}: cannot read the teacher", path.display()))?;
-    let teacher_outputs = stored.card.config().outputs;
+        .with_context(|| format!("{}: cannot read the {role}", path.display()))?;
+    let their_outputs = stored.card.config().outputs;
     anyhow::ensure!(
-        teacher_outputs == outputs,
-        "{}: the teacher has {teacher_outputs} outputs and this run {outputs}; a model with \
+        their_outputs == outputs,
+        "{}: the {role} has {their_outputs} outputs and this run {outputs}; a model with \
          \"not a digit\" learns from one that has it too",
         path.display()
     );
     anyhow::ensure!(
         stored.card.normalized_input() == normalized,
-        "{}: the teacher and this run read differently prepared images (normalised input: {} \
+        "{}: the {role} and this run read differently prepared images (normalised input: {} \
          and {normalized})",
         path.display(),
         stored.card.normalized_input()
@@ -250,7 +293,12 @@ fn load_teacher(
         file: path.display().to_string(),
         sha256: mnist::hex(&<sha2::Sha256 as sha2::Digest>::digest(&stored.bytes)),
     };
-    Ok((model, file))
+    let threshold = stored.card.not_a_digit_threshold().ok();
+    Ok(Trained {
+        model,
+        file,
+        threshold,
+    })
 }
 
 /// `digits` followed by `share` as many drawings that are not digits, labelled
@@ -280,9 +328,33 @@ pub struct PenGlyphs {
     /// Of `glyphs`, those from handwriting typefaces, and of them the digits.
     pub typeface_glyphs: usize,
     pub typeface_digits: usize,
+    /// Every training letter, taught or not: where hard letters are mined.
+    pub letter_pool: Vec<Glyph>,
 }
 
 impl PenGlyphs {
+    /// Adds `repeat` more copies of each letter of the pool that `miner` accepts as a digit
+    /// at its threshold, drawn plainly as the page would see them.
+    fn add_hard_letters(
+        &mut self,
+        miner: &Trained,
+        repeat: usize,
+        device: &burn::prelude::Device,
+    ) -> crate::sets::real_writers::HardLetters {
+        let hard = hard_letters(&self.letter_pool, |set| {
+            crate::measure::rejection::page_answers(&miner.model, set, miner.threshold, device)
+        });
+        for _ in 0..repeat {
+            self.glyphs.extend(hard.iter().cloned());
+        }
+        crate::sets::real_writers::HardLetters {
+            miner: miner.file.file.clone(),
+            sha256: miner.file.sha256.clone(),
+            repeat,
+            found: hard.len(),
+        }
+    }
+
     /// Adds the training typefaces' characters `hyper.typefaces` times each (digits after the
     /// real writers' digits, letters at the end, only for a model that can say "not a
     /// digit"), and each font file to `files`.
@@ -338,6 +410,7 @@ pub fn pen_glyphs(
             files: Vec::new(),
             typeface_glyphs: 0,
             typeface_digits: 0,
+            letter_pool: Vec::new(),
         });
     }
     anyhow::ensure!(
@@ -382,7 +455,20 @@ pub fn pen_glyphs(
         files,
         typeface_glyphs: 0,
         typeface_digits: 0,
+        letter_pool: sets.train_letters,
     })
+}
+
+/// The letters of `pool` that `answers` (the page's answer to each, drawn plainly; 10 for
+/// "not a digit") reads as a digit.
+pub fn hard_letters(pool: &[Glyph], answers: impl FnOnce(&Dataset) -> Vec<u8>) -> Vec<Glyph> {
+    // The labels are not read (and `evaluate` tallies digits' only).
+    let set = crate::measure::pen::drawn(pool, |_| 0);
+    pool.iter()
+        .zip(answers(&set))
+        .filter(|(_, a)| *a != digits::model::NOT_A_DIGIT)
+        .map(|(g, _)| g.clone())
+        .collect()
 }
 
 /// `set` followed by `glyphs` drawn plainly, labelled with their digit or "not a digit".
@@ -434,7 +520,7 @@ mod tests {
     }
 
     fn refusal(path: &Path, outputs: usize, normalized: bool) -> String {
-        let err = load_teacher(path, outputs, normalized, &device()).err();
+        let err = load_trained(path, "teacher", outputs, normalized, &device()).err();
         format!("{:#}", err.expect("refused"))
     }
 
@@ -450,8 +536,61 @@ mod tests {
         assert!(err.contains("10 outputs"), "{err}");
         let err = refusal(&model.join("seed.bpk"), 10, true);
         assert!(err.contains("differently prepared"), "{err}");
-        let (_, file) = load_teacher(&model.join("seed.bpk"), 10, false, &device()).unwrap();
+        let seed = load_trained(&model.join("seed.bpk"), "teacher", 10, false, &device()).unwrap();
         let card = Stored::load(&model, "seed").unwrap().card;
-        assert_eq!(file.sha256, card.weights_sha256);
+        assert_eq!(seed.file.sha256, card.weights_sha256);
+        assert_eq!(
+            seed.threshold, None,
+            "the article's model never says \"not a digit\""
+        );
+        let web = load_trained(&model.join("web.bpk"), "miner", 11, true, &device()).unwrap();
+        assert!(web.threshold.is_some_and(|t| t > 0.0 && t < 1.0));
+    }
+
+    fn letter(label: char, x: f32) -> Glyph {
+        Glyph {
+            label,
+            writer: "w".into(),
+            source: "s".into(),
+            strokes: vec![vec![[x, 0.0], [x + 10.0, 40.0], [x + 30.0, 10.0]]],
+        }
+    }
+
+    #[test]
+    fn hard_letters_are_those_read_as_digits() {
+        let pool = [letter('a', 0.0), letter('J', 5.0), letter('y', 9.0)];
+        let mut seen = 0;
+        let hard = hard_letters(&pool, |set| {
+            seen = set.len();
+            vec![digits::model::NOT_A_DIGIT, 1, 4]
+        });
+        assert_eq!(seen, 3, "every letter of the pool is read");
+        let labels: Vec<char> = hard.iter().map(|g| g.label).collect();
+        assert_eq!(labels, ['J', 'y']);
+        assert!(hard_letters(&pool, |_| vec![digits::model::NOT_A_DIGIT; 3]).is_empty());
+    }
+
+    #[test]
+    fn mined_letters_are_taught_again_and_recorded() {
+        let model = crate::workspace_root().join("model");
+        let miner = load_trained(&model.join("web.bpk"), "miner", 11, true, &device()).unwrap();
+        let pool: Vec<Glyph> = (0..4).map(|i| letter('x', i as f32)).collect();
+        let mut pen = PenGlyphs {
+            glyphs: pool[..2].to_vec(),
+            digits: 0,
+            files: Vec::new(),
+            typeface_glyphs: 0,
+            typeface_digits: 0,
+            letter_pool: pool,
+        };
+        let found = hard_letters(&pen.letter_pool, |set| {
+            crate::measure::rejection::page_answers(&miner.model, set, miner.threshold, &device())
+        })
+        .len();
+        let h = pen.add_hard_letters(&miner, 3, &device());
+        assert_eq!(h.found, found);
+        assert_eq!(pen.glyphs.len(), 2 + 3 * found);
+        assert_eq!(h.sha256, miner.file.sha256);
+        assert_eq!(h.repeat, 3);
     }
 }

@@ -16,6 +16,7 @@ fn empty_pen() -> PenGlyphs {
         files: Vec::new(),
         typeface_glyphs: 0,
         typeface_digits: 0,
+        letter_pool: Vec::new(),
     }
 }
 

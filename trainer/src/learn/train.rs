@@ -103,6 +103,10 @@ pub struct Hyper {
     /// alone, as the presets do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distill: Option<Distill>,
+    /// Letters a trained model misread as digits, taught again (`run::hard_letters`); `None`:
+    /// every letter as often, as the presets do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_letters: Option<crate::sets::real_writers::HardLetters>,
 }
 
 fn one() -> f32 {
@@ -162,6 +166,7 @@ impl Hyper {
             label_smoothing: 0.0,
             typefaces: recipe.typefaces,
             distill: None,
+            hard_letters: None,
         })
     }
 

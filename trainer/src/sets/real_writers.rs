@@ -29,6 +29,18 @@ pub struct SetFile {
     pub trained: usize,
 }
 
+/// The training letters a trained model accepted as digits at the page's threshold, taught
+/// `repeat` more times each (hard-negative mining, `--hard-letters-from`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HardLetters {
+    /// The model that chose them, and the SHA-256 of its weights.
+    pub miner: String,
+    pub sha256: String,
+    pub repeat: usize,
+    /// How many of the training letters it accepted as digits.
+    pub found: usize,
+}
+
 /// The real writers' glyphs, by role.
 #[derive(Debug, Clone, Default)]
 pub struct RealWriters {
