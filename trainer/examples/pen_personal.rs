@@ -8,7 +8,10 @@
 //! same), the drawings the shipped model read right that the personal one misreads, and what
 //! each refused fine-tune would have cost.
 //!
-//!   cargo run --profile fast -p trainer --example pen_personal [MODEL_DIR] [NAME]
+//!   cargo run --profile fast -p trainer --example pen_personal [MODEL_DIR] [NAME] [LR] [OWN] [STEPS]
+//!
+//! LR, OWN (the person's examples in each batch of 32) and STEPS try other fine-tune settings
+//! than the page's (`TuneConfig::default()`).
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,24 @@ fn main() -> anyhow::Result<()> {
     let (shipped, device, name) = (&cpu.model, &cpu.device, &cpu.name);
     let config: MlpConfig = cpu.stored.card.config();
     let threshold = cpu.stored.card.not_a_digit_threshold().ok();
+    let mut tune = TuneConfig::default();
+    if let Some(lr) = args.next() {
+        tune.lr = lr.parse().map_err(|e| anyhow::anyhow!("LR {lr:?}: {e}"))?;
+    }
+    if let Some(own) = args.next() {
+        tune.own_per_batch = own
+            .parse()
+            .map_err(|e| anyhow::anyhow!("OWN {own:?}: {e}"))?;
+    }
+    if let Some(steps) = args.next() {
+        tune.steps = steps
+            .parse()
+            .map_err(|e| anyhow::anyhow!("STEPS {steps:?}: {e}"))?;
+    }
+    println!(
+        "fine-tunes of {} steps, lr {}, {} of each batch of {} the person's",
+        tune.steps, tune.lr, tune.own_per_batch, tune.batch_size
+    );
     let replay_file = trainer::workspace_root().join("model/replay.bin");
     let replay = ReplaySet::parse(&std::fs::read(&replay_file)?)
         .map_err(|e| anyhow::anyhow!("{}: {e}", replay_file.display()))?;
@@ -44,6 +65,9 @@ fn main() -> anyhow::Result<()> {
     );
     let (mut sum_shipped, mut sum_seen, mut sum_total) = (0, 0, 0);
     let (mut untaught_before, mut untaught_after, mut untaught_total) = (0, 0, 0);
+    let (mut sum_taught_right, mut sum_taught) = (0, 0);
+    // Over every fine-tune run: the person's examples it reads right.
+    let (mut own_right, mut own_total) = (0, 0);
     for (writer, indices) in by_writer {
         let mine = set.select(&indices);
         let shipped_answers = page_answers(shipped, &mine, threshold, device);
@@ -74,12 +98,14 @@ fn main() -> anyhow::Result<()> {
                 &config,
                 taught.clone(),
                 replay.clone(),
-                TuneConfig::default(),
+                tune.clone(),
                 &device.clone().autodiff(),
             )
             .and_then(FineTune::run)
             .map_err(|e| anyhow::anyhow!("{writer}: {e}"))?;
             run += 1;
+            own_right += outcome.own.after;
+            own_total += outcome.own.total;
             if outcome.refusal().is_none() {
                 model = digits::weights::load(&outcome.weights, &config, device)?;
                 used += 1;
@@ -92,6 +118,9 @@ fn main() -> anyhow::Result<()> {
             }
         }
         let last = page_answers(&model, &mine, threshold, device);
+        let taught_right = (0..mine.len())
+            .filter(|&i| taught_at[i] && last[i] == mine.labels[i])
+            .count();
         let untaught = |a: &[u8]| {
             (0..mine.len())
                 .filter(|&i| !taught_at[i] && a[i] == mine.labels[i])
@@ -110,12 +139,13 @@ fn main() -> anyhow::Result<()> {
             .collect();
         println!(
             "{writer:<24} {:>4}/{:<4} {:>6.2}%  {:>11}  {used:>7}/{run:<12} {:>6.2}%  \
-             {before:>6} -> {after} of {n_untaught}{}{}",
+             {before:>6} -> {after} of {n_untaught}  taught read right {taught_right}/{}{}{}",
             right(&shipped_answers),
             mine.len(),
             right(&shipped_answers) as f64 * 100.0 / mine.len() as f64,
             taught.len(),
             seen as f64 * 100.0 / mine.len() as f64,
+            taught.len(),
             match lost.is_empty() {
                 true => String::new(),
                 false => format!("  (now misread: {})", lost.join(" ")),
@@ -134,10 +164,14 @@ fn main() -> anyhow::Result<()> {
         untaught_before += before;
         untaught_after += after;
         untaught_total += n_untaught;
+        sum_taught_right += taught_right;
+        sum_taught += taught.len();
     }
     println!(
         "all: shipped {sum_shipped}/{sum_total}; seen while writing {sum_seen}/{sum_total}; \
-         untaught drawings {untaught_before} -> {untaught_after} of {untaught_total}"
+         untaught drawings {untaught_before} -> {untaught_after} of {untaught_total}; \
+         taught drawings read right at the end {sum_taught_right}/{sum_taught}; \
+         each fine-tune reads {own_right} of the {own_total} examples it learned from"
     );
     Ok(())
 }
