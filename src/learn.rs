@@ -13,7 +13,7 @@ use burn::prelude::*;
 use burn::tensor::activation::log_softmax;
 
 use crate::distort::{DistortConfig, Distorter};
-use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NOT_A_DIGIT, NUM_CLASSES};
+use crate::model::{Architecture, INPUT_SIZE, Mlp, MlpConfig, NOT_A_DIGIT, NUM_CLASSES};
 use crate::pixels::unit;
 use crate::replay::{Digit, ReplaySet};
 use crate::weights::{self, Precision, WeightsError};
@@ -36,18 +36,25 @@ pub struct TuneConfig {
     pub seed: u32,
 }
 
-/// Gentler than Adam's usual 1e-3, for longer: on real writers correcting the page (pendigits'
-/// validation writers, `trainer --example pen_personal`), 1e-3 over 40 steps had 9 of 19
-/// fine-tunes refused for the MNIST digits they cost and taught one writer's 1s over their 2s;
-/// 3e-4 over 60 steps had none refused, fewer corrections asked and every example learned.
 impl Default for TuneConfig {
     fn default() -> Self {
         Self {
-            steps: 60,
+            steps: 40,
             batch_size: 32,
             own_per_batch: 4,
-            lr: 3e-4,
+            lr: 1e-3,
             seed: 20_261_129,
+        }
+    }
+}
+
+impl TuneConfig {
+    /// The page's fine-tune of `arch`: its own Adam step (`Architecture::fine_tune`).
+    pub fn for_model(arch: &Architecture) -> Self {
+        Self {
+            steps: arch.fine_tune.steps,
+            lr: arch.fine_tune.lr,
+            ..Self::default()
         }
     }
 }

@@ -51,7 +51,7 @@ impl Learner {
             &preset.config(),
             own,
             replay,
-            TuneConfig::default(),
+            TuneConfig::for_model(preset.arch),
             &device,
         )
         .map_err(|e| JsError::new(&e.to_string()))?;

@@ -101,7 +101,7 @@ mod learning {
             &config,
             taught,
             replay,
-            TuneConfig::default(),
+            TuneConfig::for_model(web.arch),
             &cpu().autodiff(),
         )
         .unwrap();

@@ -11,7 +11,7 @@
 //!   cargo run --profile fast -p trainer --example pen_personal [MODEL_DIR] [NAME] [LR] [OWN] [STEPS]
 //!
 //! LR, OWN (the person's examples in each batch of 32) and STEPS try other fine-tune settings
-//! than the page's (`TuneConfig::default()`).
+//! than the page's for that model (`TuneConfig::for_model`).
 
 use std::collections::BTreeMap;
 
@@ -29,7 +29,9 @@ fn main() -> anyhow::Result<()> {
     let (shipped, device, name) = (&cpu.model, &cpu.device, &cpu.name);
     let config: MlpConfig = cpu.stored.card.config();
     let threshold = cpu.stored.card.not_a_digit_threshold().ok();
-    let mut tune = TuneConfig::default();
+    let arch = digits::model::Architecture::find(&cpu.stored.card.preset)
+        .ok_or_else(|| anyhow::anyhow!("{name}: no model called {:?}", cpu.stored.card.preset))?;
+    let mut tune = TuneConfig::for_model(arch);
     if let Some(lr) = args.next() {
         tune.lr = lr.parse().map_err(|e| anyhow::anyhow!("LR {lr:?}: {e}"))?;
     }

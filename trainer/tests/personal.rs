@@ -4,7 +4,6 @@
 
 use burn::prelude::*;
 use digits::learn::{FineTune, Outcome, TuneConfig, correct};
-use digits::model::MlpConfig;
 use digits::replay::{Digit, ReplaySet};
 use digits::{model::Architecture, weights};
 use trainer::sets::mnist::Dataset;
@@ -38,17 +37,17 @@ fn five_taught_eights() -> Vec<Digit> {
     )
 }
 
-/// The page's fine-tune of `stored` weights for `config` on `taught`, with the committed
+/// The page's fine-tune of `stored` weights of the model `arch` on `taught`, with the committed
 /// replay set.
-fn fine_tune(stored: &[u8], config: &MlpConfig, taught: Vec<Digit>, cpu: &Device) -> Outcome {
+fn fine_tune(stored: &[u8], arch: &Architecture, taught: Vec<Digit>, cpu: &Device) -> Outcome {
     let root = trainer::workspace_root().join("model");
     let replay = ReplaySet::parse(&std::fs::read(root.join("replay.bin")).unwrap()).unwrap();
     FineTune::new(
         stored,
-        config,
+        &arch.config(),
         taught,
         replay,
-        TuneConfig::default(),
+        TuneConfig::for_model(arch),
         &cpu.clone().autodiff(),
     )
     .unwrap()
@@ -73,7 +72,12 @@ fn five_validation_drawings_teach_the_held_out_style() {
     let per = trainer::measure::styles::PER_STYLE;
     let test = digits_of(&held, s * per..(s + 1) * per);
 
-    let outcome = fine_tune(&stored, &config, five_taught_eights(), &cpu);
+    let outcome = fine_tune(
+        &stored,
+        Architecture::named("seed"),
+        five_taught_eights(),
+        &cpu,
+    );
     let personal = weights::load(&outcome.weights, &config, &cpu).unwrap();
     let (before, after) = (
         correct(&shipped, &test, &cpu),
@@ -116,7 +120,12 @@ fn a_fine_tune_keeps_not_a_digit() {
     let threshold = stored.card.not_a_digit_threshold().unwrap();
     let config = Architecture::named("web").config();
     let shipped = weights::load(&stored.bytes, &config, &cpu).unwrap();
-    let outcome = fine_tune(&stored.bytes, &config, five_taught_eights(), &cpu);
+    let outcome = fine_tune(
+        &stored.bytes,
+        Architecture::named("web"),
+        five_taught_eights(),
+        &cpu,
+    );
     let personal = weights::load(&outcome.weights, &config, &cpu).unwrap();
     let caught = |model: &digits::model::Mlp, set: &Dataset| {
         let p = trainer::measure::rejection::not_digit_probabilities(model, set, &cpu).unwrap();
