@@ -146,8 +146,12 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
     let train_set = with_negatives(train_set, hyper.negatives)?;
     let mut pen = pen_glyphs(&hyper, req.pendigits.as_deref(), req.unipen.as_deref())?;
     pen.add_typefaces(&hyper, req.typefaces.as_deref())?;
-    if let Some((miner, repeat)) = &miner {
-        hyper.hard_letters = Some(pen.add_hard_letters(miner, *repeat, &device));
+    match &miner {
+        Some((miner, repeat)) => {
+            hyper.hard_letters = Some(pen.add_hard_letters(miner, *repeat, &device));
+        }
+        // Only mining reads the whole pool: it is not kept through training.
+        None => pen.letter_pool = Vec::new(),
     }
     let hyper = &hyper;
     let train_set = with_pen(train_set, &pen.glyphs);
@@ -334,14 +338,15 @@ pub struct PenGlyphs {
 
 impl PenGlyphs {
     /// Adds `repeat` more copies of each letter of the pool that `miner` accepts as a digit
-    /// at its threshold, drawn plainly as the page would see them.
+    /// at its threshold, drawn plainly as the page would see them; the pool is let go.
     fn add_hard_letters(
         &mut self,
         miner: &Trained,
         repeat: usize,
         device: &burn::prelude::Device,
     ) -> crate::sets::real_writers::HardLetters {
-        let hard = hard_letters(&self.letter_pool, |set| {
+        let pool = std::mem::take(&mut self.letter_pool);
+        let hard = hard_letters(&pool, |set| {
             crate::measure::rejection::page_answers(&miner.model, set, miner.threshold, device)
         });
         for _ in 0..repeat {
