@@ -3,7 +3,7 @@
 use burn::module::Module;
 use burn::prelude::*;
 use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, DType};
+use burn::tensor::{Bytes, DType, f16};
 
 use crate::model::{Mlp, MlpConfig};
 
@@ -34,12 +34,17 @@ impl std::fmt::Display for WeightsError {
 
 impl std::error::Error for WeightsError {}
 
-/// Suffix of the tensor that holds an int8 matrix's per-column scales: `layers.0.weight` is
+/// Suffix of the tensor that holds an int8 or int4 matrix's scales: `layers.0.weight` is
 /// dequantised with `layers.0.weight.scale`.
 const SCALE_SUFFIX: &str = ".scale";
 
+/// Input rows of an int4 matrix that share one scale per output unit. 4 bits leave 15 levels,
+/// so a unit's scale follows its weights' size along the input (the pad's centre against its
+/// edges) rather than being set by its largest weight anywhere.
+pub const INT4_GROUP_ROWS: usize = 56;
+
 /// Builds `config`'s network on `device` and fills it with the weights in `bytes`, stored as
-/// int8, f16 or f32: either way the network computes in f32.
+/// int4, int8, f16 or f32: either way the network computes in f32.
 pub fn load(bytes: &[u8], config: &MlpConfig, device: &Device) -> Result<Mlp, WeightsError> {
     // Widened on the host: burn's cast-on-load would first materialise every parameter's
     // random initial value just to read its dtype.
@@ -64,16 +69,20 @@ pub enum Precision {
     /// Weight matrices as int8 with one f32 scale per output (column), biases as f32: a
     /// quarter of f32's size. Per-output scales keep a layer's small and large units apart.
     Int8,
+    /// Weight matrices as 4-bit integers (-7 to 7, two to a byte) with an f16 scale per output
+    /// and group of [`INT4_GROUP_ROWS`] inputs, biases as f32: about half of int8's size.
+    Int4,
     F16,
     F32,
 }
 
 impl Precision {
-    pub const ALL: [Precision; 3] = [Self::Int8, Self::F16, Self::F32];
+    pub const ALL: [Precision; 4] = [Self::Int4, Self::Int8, Self::F16, Self::F32];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::Int8 => "int8",
+            Self::Int4 => "int4",
             Self::F16 => "f16",
             Self::F32 => "f32",
         }
@@ -93,7 +102,7 @@ impl std::str::FromStr for Precision {
         Self::ALL
             .into_iter()
             .find(|p| p.name() == s)
-            .ok_or_else(|| format!("unknown weights precision {s:?}; use int8, f16 or f32"))
+            .ok_or_else(|| format!("unknown weights precision {s:?}; use int4, int8, f16 or f32"))
     }
 }
 
@@ -123,8 +132,8 @@ fn read_tensors(bytes: Bytes) -> Result<Vec<burn_pack::Tensor>, WeightsError> {
         .map_err(decode_error)
 }
 
-/// An f32 burnpack stored in `precision`. burn-ndarray has neither f16 nor int8 tensors, so the
-/// rounding happens on the stored data itself.
+/// An f32 burnpack stored in `precision`. burn-ndarray has neither f16 nor integer weights, so
+/// the rounding happens on the stored data itself.
 fn narrow(f32_bytes: Bytes, precision: Precision) -> Result<Bytes, WeightsError> {
     let mut out = Vec::new();
     for tensor in read_tensors(f32_bytes)? {
@@ -144,6 +153,21 @@ fn narrow(f32_bytes: Bytes, precision: Precision) -> Result<Bytes, WeightsError>
                     out.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes));
                 }
             }
+            Precision::Int4 if dtype == DType::F32 && shape.rank() == 2 => {
+                let [rows, cols] = shape.dims::<2>();
+                let values = TensorData::from_bytes(bytes, shape, dtype)
+                    .try_to_vec::<f32>()
+                    .map_err(|e| WeightsError::Decode(format!("{name}: {e:?}")))?;
+                let groups = int4_groups(rows);
+                let (packed, scales) = quantize_int4(&values, rows, cols, groups);
+                let scale_name = format!("{name}{SCALE_SUFFIX}");
+                let packed = TensorData::new(packed, [rows, cols.div_ceil(2)]);
+                let scales = TensorData::new(scales, [groups, cols]).convert_dtype(DType::F16);
+                for (name, id, data) in [(name, id, packed), (scale_name, None, scales)] {
+                    let (bytes, shape, dtype) = data.into_parts();
+                    out.push(burn_pack::Tensor::new(name, dtype, shape, id, bytes));
+                }
+            }
             Precision::F16 if dtype.is_float() && dtype != DType::F16 => {
                 let (bytes, shape, dtype) = TensorData::from_bytes(bytes, shape, dtype)
                     .convert_dtype(DType::F16)
@@ -159,19 +183,21 @@ fn narrow(f32_bytes: Bytes, precision: Precision) -> Result<Bytes, WeightsError>
 }
 
 /// A burnpack in any of the stored precisions, as the f32 burnpack burn loads: f16 widened,
-/// int8 matrices multiplied back by their scales, the scale tensors dropped.
+/// int8 and int4 matrices multiplied back by their scales, the scale tensors dropped.
 fn widen(bytes: Bytes) -> Result<Bytes, WeightsError> {
     let mut tensors = Vec::new();
     let mut scales = std::collections::HashMap::new();
     for tensor in read_tensors(bytes)? {
         let parts = tensor.into_parts().map_err(decode_error)?;
         match parts.0.strip_suffix(SCALE_SUFFIX) {
-            Some(owner) if parts.1 == DType::F32 => {
+            Some(owner) if parts.1.is_float() => {
+                let dims = parts.2.clone();
                 let data = TensorData::from_bytes(parts.4, parts.2, parts.1);
                 let values = data
+                    .convert_dtype(DType::F32)
                     .try_to_vec::<f32>()
                     .map_err(|e| WeightsError::Decode(format!("{}: {e:?}", parts.0)))?;
-                scales.insert(owner.to_owned(), values);
+                scales.insert(owner.to_owned(), (dims, values));
             }
             _ => tensors.push(parts),
         }
@@ -184,8 +210,33 @@ fn widen(bytes: Bytes) -> Result<Bytes, WeightsError> {
             )));
         }
         let data = TensorData::from_bytes(bytes, shape.clone(), dtype);
-        let data = if dtype == DType::I8 {
-            let scales = scales.remove(&name).ok_or_else(|| {
+        let data = if dtype == DType::U8 {
+            let (dims, scales) = scales.remove(&name).ok_or_else(|| {
+                WeightsError::Decode(format!("int4 tensor {name} has no {name}{SCALE_SUFFIX}"))
+            })?;
+            let (rows, cols, groups) = match (shape.as_slice(), dims.as_slice()) {
+                ([rows, packed], [groups, cols])
+                    if *groups >= 1
+                        && *groups <= *rows
+                        && cols.div_ceil(2) == *packed
+                        && scales.len() == groups * cols =>
+                {
+                    (*rows, *cols, *groups)
+                }
+                _ => {
+                    return Err(WeightsError::Decode(format!(
+                        "int4 tensor {name} of shape {shape:?} does not fit scales of shape {dims:?}"
+                    )));
+                }
+            };
+            let packed = data
+                .try_to_vec::<u8>()
+                .map_err(|e| WeightsError::Decode(format!("{name}: {e:?}")))?;
+            let values = dequantize_int4(&packed, &scales, rows, cols, groups)
+                .ok_or_else(|| WeightsError::Decode(format!("int4 tensor {name} holds -8")))?;
+            TensorData::new(values, [rows, cols])
+        } else if dtype == DType::I8 {
+            let (_, scales) = scales.remove(&name).ok_or_else(|| {
                 WeightsError::Decode(format!("int8 tensor {name} has no {name}{SCALE_SUFFIX}"))
             })?;
             if shape.rank() != 2 || shape.dims::<2>()[1] != scales.len() {
@@ -218,7 +269,7 @@ fn widen(bytes: Bytes) -> Result<Bytes, WeightsError> {
     }
     if let Some(orphan) = scales.keys().next() {
         return Err(WeightsError::Decode(format!(
-            "scales {orphan}{SCALE_SUFFIX} belong to no int8 tensor"
+            "scales {orphan}{SCALE_SUFFIX} belong to no int8 or int4 tensor"
         )));
     }
     burn_pack::Writer::new(out)
@@ -261,6 +312,98 @@ pub fn dequantize_columns(q: &[i8], scales: &[f32]) -> Vec<f32> {
         .collect()
 }
 
+/// Symmetric 4-bit quantisation of a row-major `rows x cols` matrix, packed two values to a
+/// byte along each row (low nibble first), with one scale per column and band of
+/// `rows / groups` rows (`[groups, cols]`, row-major, each exact in f16). Each scale is the one of a few clipping
+/// levels that leaves the least squared error: with 15 levels, letting the rare largest
+/// weight clip keeps the many small ones apart.
+pub fn quantize_int4(
+    values: &[f32],
+    rows: usize,
+    cols: usize,
+    groups: usize,
+) -> (Vec<u8>, Vec<f32>) {
+    let scales = int4_scales(values, rows, cols, groups);
+    let band = rows.div_ceil(groups.max(1));
+    let mut packed = vec![0u8; rows * cols.div_ceil(2)];
+    for r in 0..rows {
+        for c in 0..cols {
+            let s = scales[(r / band) * cols + c];
+            let q = if s > 0.0 {
+                (values[r * cols + c] / s).round().clamp(-7.0, 7.0) as i8
+            } else {
+                0
+            };
+            let nibble = (q as u8) & 0x0f;
+            packed[r * cols.div_ceil(2) + c / 2] |= nibble << (4 * (c % 2));
+        }
+    }
+    (packed, scales)
+}
+
+/// Groups of input rows an int4 matrix of `rows` inputs is stored with.
+pub fn int4_groups(rows: usize) -> usize {
+    rows.div_ceil(INT4_GROUP_ROWS).max(1)
+}
+
+/// [`quantize_int4`]'s scales, `[groups, cols]`.
+pub fn int4_scales(values: &[f32], rows: usize, cols: usize, groups: usize) -> Vec<f32> {
+    debug_assert_eq!(values.len(), rows * cols);
+    let band = rows.div_ceil(groups.max(1));
+    let mut scales = vec![0.0f32; groups * cols];
+    for (g, rows) in values.chunks(band * cols).enumerate() {
+        for c in 0..cols {
+            let column = || rows.iter().skip(c).step_by(cols);
+            let top = column().fold(0.0f32, |m, v| m.max(v.abs()));
+            let error = |scale: f32| -> f32 {
+                column()
+                    .map(|v| (v - (v / scale).round().clamp(-7.0, 7.0) * scale).powi(2))
+                    .sum()
+            };
+            scales[g * cols + c] = if top > 0.0 {
+                (10..=20)
+                    // As stored: the scales are kept as f16.
+                    .map(|k| f16::from_f32(top * k as f32 / 20.0 / 7.0).to_f32())
+                    .map(|s| (error(s), s))
+                    .fold(
+                        (f32::INFINITY, 0.0),
+                        |best, e| if e.0 < best.0 { e } else { best },
+                    )
+                    .1
+            } else {
+                0.0
+            };
+        }
+    }
+    scales
+}
+
+/// The inverse of [`quantize_int4`], up to rounding; `None` where a nibble holds -8, which
+/// the quantiser never writes.
+pub fn dequantize_int4(
+    packed: &[u8],
+    scales: &[f32],
+    rows: usize,
+    cols: usize,
+    groups: usize,
+) -> Option<Vec<f32>> {
+    let band = rows.div_ceil(groups);
+    let width = cols.div_ceil(2);
+    let mut out = Vec::with_capacity(rows * cols);
+    for r in 0..rows {
+        for c in 0..cols {
+            let nibble = (packed[r * width + c / 2] >> (4 * (c % 2))) & 0x0f;
+            // Sign-extend the 4-bit two's complement value.
+            let q = ((nibble << 4) as i8) >> 4;
+            if q == -8 {
+                return None;
+            }
+            out.push(f32::from(q) * scales[(r / band) * cols + c]);
+        }
+    }
+    Some(out)
+}
+
 /// `784-100-100-10`.
 pub fn describe(config: &MlpConfig) -> String {
     let mut parts = vec![crate::model::INPUT_SIZE.to_string()];
@@ -301,11 +444,75 @@ mod tests {
     }
 
     #[test]
+    fn int4_round_trips_within_half_a_step_of_each_band() {
+        // An odd number of columns (the last byte of a row half used), a zero column, and
+        // two bands whose sizes differ a hundredfold.
+        let (rows, cols, groups) = (6, 3, 2);
+        let values: Vec<f32> = (0..rows * cols)
+            .map(|i| {
+                let (r, c) = (i / cols, i % cols);
+                let size = if r < 3 { 0.01 } else { 1.0 };
+                [size * (r as f32 - 2.5), 0.0, -size * (r % 3) as f32][c]
+            })
+            .collect();
+        let (packed, scales) = quantize_int4(&values, rows, cols, groups);
+        assert_eq!(packed.len(), rows * 2);
+        assert_eq!(scales.len(), groups * cols);
+        assert_eq!((scales[1], scales[4]), (0.0, 0.0));
+        assert!(scales[0] < scales[3] / 50.0, "{scales:?}");
+        for s in &scales {
+            assert_eq!(f16::from_f32(*s).to_f32(), *s, "scales are stored as f16");
+        }
+        let back = dequantize_int4(&packed, &scales, rows, cols, groups).unwrap();
+        for (i, (a, b)) in values.iter().zip(&back).enumerate() {
+            let s = scales[(i / cols / 3) * cols + i % cols];
+            // Within half a step, or clipped at 7 steps.
+            assert!(
+                (a - b).abs() <= s / 2.0 + 1e-7 || (b.abs() - 7.0 * s).abs() < 1e-7,
+                "{i}: {a} -> {b} (scale {s})"
+            );
+        }
+    }
+
+    #[test]
+    fn damaged_int4_is_a_decode_error() {
+        let scales = TensorData::new(vec![0.5f32, 0.5, 0.5], [1, 3]);
+        // -8 (0x8) is never written.
+        let minus_eight = pack(vec![
+            ("w", TensorData::new(vec![0x21u8, 0x08], [1, 2])),
+            ("w.scale", scales.clone()),
+        ]);
+        let err = widen(Bytes::from_bytes_vec(minus_eight)).unwrap_err();
+        assert!(err.to_string().contains("-8"), "{err}");
+        // Four columns' worth of bytes for three scales.
+        let wide = pack(vec![
+            ("w", TensorData::new(vec![0x21u8, 0x43, 0x11], [1, 3])),
+            ("w.scale", scales),
+        ]);
+        let err = widen(Bytes::from_bytes_vec(wide)).unwrap_err();
+        assert!(err.to_string().contains("does not fit"), "{err}");
+        let alone = pack(vec![("w", TensorData::new(vec![0x21u8], [1, 1]))]);
+        let err = widen(Bytes::from_bytes_vec(alone)).unwrap_err();
+        assert!(err.to_string().contains("w.scale"), "{err}");
+        // A good one reads back, low nibble first: 1, 2, then -1 from 0xf.
+        let good = pack(vec![
+            ("w", TensorData::new(vec![0x21u8, 0x0f], [1, 2])),
+            ("w.scale", TensorData::new(vec![0.5f32, 0.25, 2.0], [1, 3])),
+        ]);
+        let tensors = read_tensors(widen(Bytes::from_bytes_vec(good)).unwrap()).unwrap();
+        let (_, dtype, shape, _, bytes) = tensors.into_iter().next().unwrap().into_parts().unwrap();
+        let values = TensorData::from_bytes(bytes, shape, dtype)
+            .try_to_vec::<f32>()
+            .unwrap();
+        assert_eq!(values, vec![0.5, 0.5, -2.0]);
+    }
+
+    #[test]
     fn precision_names_parse_back() {
         for p in Precision::ALL {
             assert_eq!(p.name().parse::<Precision>(), Ok(p));
         }
-        assert!("int4".parse::<Precision>().is_err());
+        assert!("int2".parse::<Precision>().is_err());
     }
 
     fn pack(tensors: Vec<(&str, TensorData)>) -> Vec<u8> {
@@ -336,7 +543,7 @@ mod tests {
         assert!(err.to_string().contains("1 scales"), "{err}");
         let orphan = pack(vec![("v.scale", TensorData::new(vec![0.5f32], [1]))]);
         let err = widen(Bytes::from_bytes_vec(orphan)).unwrap_err();
-        assert!(err.to_string().contains("no int8 tensor"), "{err}");
+        assert!(err.to_string().contains("belong to no int8"), "{err}");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The weights file format: f32, f16 and int8 storage keep the answers, conversions agree, and a
+//! The weights file format: f32, f16, int8 and int4 storage keep the answers, conversions agree, and a
 //! file that does not fit is a clear error.
 
 use burn::prelude::*;
@@ -26,6 +26,13 @@ fn mnist_digits() -> Vec<f32> {
         .collect()
 }
 
+/// A fresh network. Initialising draws from the device's seeded generator, which seeded tests
+/// rely on, so it takes its turn.
+fn init(config: &MlpConfig) -> digits::model::Mlp {
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    config.init(&cpu())
+}
+
 fn worst_difference(config: &MlpConfig, a: &[u8], b: &[u8]) -> f32 {
     let pixels = mnist_digits();
     let pixels = &pixels[..];
@@ -47,11 +54,7 @@ fn worst_difference(config: &MlpConfig, a: &[u8], b: &[u8]) -> f32 {
 #[test]
 fn weights_round_trip_through_f16_and_f32() {
     let config = MlpConfig::new(vec![64, 32]);
-    // Initialising draws from the device's seeded generator, which seeded tests rely on.
-    let model = {
-        let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-        config.init(&cpu())
-    };
+    let model = init(&config);
     let f32_bytes = weights::to_bytes(model.clone(), Precision::F32).unwrap();
     let f16_bytes = weights::to_bytes(model, Precision::F16).unwrap();
     let params = config.num_params();
@@ -78,10 +81,7 @@ fn weights_round_trip_through_f16_and_f32() {
 #[test]
 fn weights_stored_as_int8_keep_the_answers() {
     let config = MlpConfig::new(vec![64, 32]);
-    let model = {
-        let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-        config.init(&cpu())
-    };
+    let model = init(&config);
     let f32_bytes = weights::to_bytes(model.clone(), Precision::F32).unwrap();
     let int8_bytes = weights::to_bytes(model, Precision::Int8).unwrap();
     let params = config.num_params();
@@ -102,6 +102,35 @@ fn weights_stored_as_int8_keep_the_answers() {
         "int8 weights should differ from f32 ones somewhere"
     );
     assert!(worst < 5e-2, "int8 rounding moved a probability by {worst}");
+}
+
+/// int4 storage is about half of int8, converts from a stored int8 or f32 file the same way,
+/// and moves the probabilities more than int8 but keeps them close.
+#[test]
+fn weights_stored_as_int4_keep_the_answers() {
+    let config = MlpConfig::new(vec![64, 32]);
+    let model = init(&config);
+    let f32_bytes = weights::to_bytes(model.clone(), Precision::F32).unwrap();
+    let int8_bytes = weights::to_bytes(model.clone(), Precision::Int8).unwrap();
+    let int4_bytes = weights::to_bytes(model, Precision::Int4).unwrap();
+    let params = config.num_params();
+    assert!(
+        int4_bytes.len() < params / 2 + 8192,
+        "int4 file: {} bytes for {params} parameters",
+        int4_bytes.len()
+    );
+    assert_eq!(
+        weights::convert(&f32_bytes, Precision::Int4).unwrap(),
+        int4_bytes,
+        "converting the stored f32 file gives the same int4 file"
+    );
+    let int8 = worst_difference(&config, &f32_bytes, &int8_bytes);
+    let int4 = worst_difference(&config, &f32_bytes, &int4_bytes);
+    assert!(
+        int4 > int8,
+        "int4 rounds more coarsely than int8: {int4} vs {int8}"
+    );
+    assert!(int4 < 1e-2, "int4 rounding moved a probability by {int4}");
 }
 
 #[test]
