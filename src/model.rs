@@ -88,6 +88,10 @@ pub struct Recipe {
     /// Share of the pen 1s given a long flag down-left from their top, up to as long and as
     /// flat as a 7's bar.
     pub long_flags: f32,
+    /// How the weights are stored, so downloaded (`weights::Precision`).
+    pub weights: crate::weights::Precision,
+    /// The last epochs trained through the int4 rounding, for int4 weights; 0: none.
+    pub int4_epochs: usize,
 }
 
 /// Every model; the first is the page's default.
@@ -120,6 +124,8 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_coarse: 0.4,
             pen_warp: 0.3,
             long_flags: 0.3,
+            weights: crate::weights::Precision::Int8,
+            int4_epochs: 0,
         },
         // At 40 steps of lr 1e-3, 9 of 19 fine-tunes of pendigits' validation writers were
         // refused for the MNIST digits they cost; at 60 of 3e-4, none (docs/architecture.md).
@@ -153,6 +159,8 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_coarse: 0.0,
             pen_warp: 0.0,
             long_flags: 0.0,
+            weights: crate::weights::Precision::Int8,
+            int4_epochs: 0,
         },
         // Smaller steps learn a person's style less for it, and cost it no refusals either way:
         // real writers read as they wrote 3,059 of 3,498 at 1e-3 against 3,015 at 3e-4.
@@ -231,10 +239,22 @@ pub struct Mlp {
 impl Mlp {
     /// Maps `[batch, 784]` pixels to `[batch, outputs]` logits.
     pub fn forward(&self, input: Tensor<2>) -> Tensor<2> {
+        self.forward_through(input, |_, w| w)
+    }
+
+    /// `forward` with each layer's weight matrix (`[inputs, outputs]`) passed through
+    /// `weight(layer, matrix)` first: the trainer rounds them as they will be stored, so that
+    /// the last epochs learn through the rounding.
+    pub fn forward_through(
+        &self,
+        input: Tensor<2>,
+        weight: impl Fn(usize, Tensor<2>) -> Tensor<2>,
+    ) -> Tensor<2> {
         let last = self.layers.len() - 1;
         let mut x = input;
         for (i, layer) in self.layers.iter().enumerate() {
-            x = layer.forward(x);
+            let w = weight(i, layer.weight.val());
+            x = burn::tensor::module::linear(x, w, layer.bias.as_ref().map(|b| b.val()));
             if i < last {
                 x = dropout(&self.dropout, self.activation.forward(x));
             }
@@ -253,6 +273,24 @@ impl Mlp {
     }
 
     /// Widths of the hidden layers, read back from the weights.
+    /// Each layer's weight matrix as `[inputs, outputs]` values, row-major, for the trainer's
+    /// int4 scales.
+    pub fn weight_matrices(&self) -> Vec<(usize, usize, Vec<f32>)> {
+        self.layers
+            .iter()
+            .map(|l| {
+                let [rows, cols] = l.weight.dims();
+                let values = l
+                    .weight
+                    .val()
+                    .into_data()
+                    .convert::<f32>()
+                    .try_into_vec::<f32>();
+                (rows, cols, values.unwrap_or_default())
+            })
+            .collect()
+    }
+
     pub fn hidden_widths(&self) -> Vec<usize> {
         let n = self.layers.len();
         self.layers[..n - 1]

@@ -9,7 +9,7 @@ use digits::weights::Precision;
 use crate::in_workspace;
 use crate::learn::backend::Backend;
 use crate::store::export::Stored;
-use digits::model::ARCHITECTURES;
+use digits::model::{ARCHITECTURES, Architecture};
 
 use crate::learn::train::Hyper;
 
@@ -98,6 +98,20 @@ pub fn per_preset(what: &str, value: impl Fn(&Hyper) -> String) -> String {
         .map(|a| format!("{}: {}", a.name, value(&Hyper::named(a.name))))
         .collect();
     format!("{what} [{}]", values.join("; "))
+}
+
+/// `--weights`' help, with each preset's precision.
+fn preset_weights() -> String {
+    let values: Vec<String> = ARCHITECTURES
+        .iter()
+        .map(|a| format!("{}: {}", a.name, a.recipe.weights))
+        .collect();
+    format!(
+        "How the exported weights are stored: int8 is a quarter of f32's download, int4 an \
+         eighth (train its last epochs through the rounding: --int4-epochs); the card's accuracy \
+         is measured on the stored weights either way [{}]",
+        values.join("; ")
+    )
 }
 
 fn list<T: std::fmt::Display>(xs: &[T]) -> String {
@@ -211,6 +225,11 @@ pub struct TrainArgs {
         |h| h.long_flags.to_string(),
     ))]
     pub long_flags: Option<f32>,
+    #[arg(long, value_name = "N", help = per_preset(
+        "Train the last N epochs through the int4 rounding of the weights, so that an int4 file keeps the answers",
+        |h| h.int4_epochs.to_string(),
+    ))]
+    pub int4_epochs: Option<usize>,
     /// Smooth the training labels by this much (0-1) [default: 0].
     #[arg(long, value_name = "ALPHA", value_parser = share)]
     pub label_smoothing: Option<f32>,
@@ -265,10 +284,8 @@ pub struct TrainArgs {
     pub name: Option<String>,
     #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
     pub backend: Backend,
-    /// How the exported weights are stored: int8 is a quarter of f32's download; the card's
-    /// accuracy is measured on the stored weights either way.
-    #[arg(long, value_parser = precision_parser(), default_value = "int8")]
-    pub weights: Precision,
+    #[arg(long, value_parser = precision_parser(), help = preset_weights())]
+    pub weights: Option<Precision>,
     /// No progress bars.
     #[arg(long)]
     pub quiet: bool,
@@ -380,6 +397,12 @@ pub struct FixtureArgs {
 }
 
 impl TrainArgs {
+    /// How the weights are stored: as asked, or as the preset stores them.
+    pub fn precision(&self) -> Precision {
+        self.weights
+            .unwrap_or_else(|| Architecture::named(&self.preset).recipe.weights)
+    }
+
     /// The preset's recipe with every flag given on the command line applied.
     pub fn hyper(&self) -> Hyper {
         let mut hyper = Hyper::named(&self.preset);
@@ -405,7 +428,8 @@ impl TrainArgs {
             pen_warp,
             warp_spares_typefaces,
             long_flags,
-            typefaces
+            typefaces,
+            int4_epochs
         );
         hyper.pen_plain |= self.pen_plain;
         if self.mnist_only {

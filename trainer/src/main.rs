@@ -44,13 +44,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn cmd_train(args: TrainArgs) -> anyhow::Result<()> {
     let hyper = args.hyper();
     let epochs = hyper.epochs;
+    let precision = args.precision();
     let request = run::Request {
         hyper,
         name: args.name.unwrap_or_else(|| args.preset.clone()),
         data: args.data.data.clone(),
         limit: args.limit,
         backend: args.backend,
-        precision: args.weights,
+        precision,
         out: args.out.unwrap_or_else(|| in_workspace("model")),
         show_progress: !args.quiet,
         pendigits: args.pendigits.clone(),

@@ -179,7 +179,7 @@ pub fn run(req: Request, mut report: impl FnMut(Event)) -> anyhow::Result<Outcom
         |s| report(Event::Epoch(s)),
     )?;
 
-    // Everything below is measured on the weights as stored (int8, f16 or f32).
+    // Everything below is measured on the weights as stored (int4, int8, f16 or f32).
     let unrounded = evaluate(&model, &test_set, &device);
     let bytes = weights::to_bytes(model, req.precision)?;
     let model = weights::load(&bytes, &hyper.model_config(), &device)?;

@@ -16,6 +16,7 @@ use crate::learn::adam::HostAdam;
 use crate::learn::batch::Batcher;
 use crate::learn::distill::{self, Distill, Teachers};
 use crate::learn::evaluate::evaluate;
+use crate::learn::int4;
 use crate::sets::Glyph;
 use crate::sets::mnist::Dataset;
 use crate::sets::split::LegacyRandomState;
@@ -107,6 +108,10 @@ pub struct Hyper {
     /// every letter as often, as the presets do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hard_letters: Option<crate::sets::real_writers::HardLetters>,
+    /// The last epochs trained through the int4 rounding of the weights (`learn::int4`), so
+    /// that an int4 file keeps the answers; 0: none.
+    #[serde(default, skip_serializing_if = "is_zero_usize")]
+    pub int4_epochs: usize,
 }
 
 fn one() -> f32 {
@@ -167,6 +172,7 @@ impl Hyper {
             typefaces: recipe.typefaces,
             distill: None,
             hard_letters: None,
+            int4_epochs: recipe.int4_epochs,
         })
     }
 
@@ -388,9 +394,18 @@ pub fn train_with(
             let start = Instant::now();
             let mut loss_sum = 0.0f64;
             let mut seen = 0usize;
+            let rounding = epoch + hyper.int4_epochs > hyper.epochs;
+            let mut scales = Vec::new();
             for (step, chunk) in order.chunks(hyper.batch_size).enumerate() {
                 let (x, y) = batcher.batch(data, chunk, device);
-                let logits = model.forward(x.clone());
+                let logits = if rounding {
+                    if step % int4::RESCALE_STEPS == 0 {
+                        scales = int4::scales(&model, device);
+                    }
+                    model.forward_through(x.clone(), |i, w| int4::round(w, &scales[i]))
+                } else {
+                    model.forward(x.clone())
+                };
                 let ce = loss_fn.forward(logits.clone(), y);
                 let loss = match teachers {
                     Some((t, d)) => {

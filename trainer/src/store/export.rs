@@ -98,7 +98,7 @@ pub struct ModelCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pen_drawing: Option<String>,
     pub weights_file: String,
-    /// "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
+    /// "int4", "int8", "f16" or "f32": how the weights are stored (see `digits::weights::Precision`).
     /// Every accuracy above is the stored weights'.
     #[serde(default = "f32_name")]
     pub weights_precision: String,
