@@ -208,6 +208,6 @@ mod learning {
         )
         .unwrap();
         assert!(matches!(err, LearnError::Weights(_)), "{err:?}");
-        assert!(err.to_string().contains("784-320-160-11"), "{err}");
+        assert!(err.to_string().contains("784-512-256-11"), "{err}");
     }
 }
