@@ -5,7 +5,8 @@
 //! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect; [`segment`]: a
 //!   whole number's strokes split into its digits; [`joined`]: two digits written in one go
 //!   cut apart where the classifier is surest of both.
-//! - [`classifier`]: a model on a burn device, giving probabilities.
+//! - [`classifier`]: a model on a burn device, giving probabilities; [`weights`]: its weights
+//!   file, stored in one of the [`precision`]s.
 //! - [`limits`]: the numbers the page shares with the Rust side.
 //! - [`pixels`], [`distort`], [`replay`]: digits as bytes, their random distortions, and the
 //!   MNIST digits that on-device learning replays; `learn` (with the `learn` feature) is that
@@ -22,6 +23,7 @@ pub mod learn;
 pub mod limits;
 pub mod model;
 pub mod pixels;
+pub mod precision;
 pub mod preprocess;
 #[cfg(feature = "embed")]
 pub mod presets;

@@ -88,8 +88,8 @@ pub struct Recipe {
     /// Share of the pen 1s given a long flag down-left from their top, up to as long and as
     /// flat as a 7's bar.
     pub long_flags: f32,
-    /// How the weights are stored, so downloaded (`weights::Precision`).
-    pub weights: crate::weights::Precision,
+    /// How the weights are stored, so downloaded (`precision::Precision`).
+    pub weights: crate::precision::Precision,
     /// The last epochs trained through the int4 rounding, for int4 weights; 0: none.
     pub int4_epochs: usize,
 }
@@ -126,7 +126,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_coarse: 0.4,
             pen_warp: 0.3,
             long_flags: 0.3,
-            weights: crate::weights::Precision::Int4,
+            weights: crate::precision::Precision::Int4,
             int4_epochs: 10,
         },
         // At 40 steps of lr 1e-3, 9 of 19 fine-tunes of pendigits' validation writers were
@@ -161,7 +161,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
             pen_coarse: 0.0,
             pen_warp: 0.0,
             long_flags: 0.0,
-            weights: crate::weights::Precision::Int8,
+            weights: crate::precision::Precision::Int8,
             int4_epochs: 0,
         },
         // Smaller steps learn a person's style less for it, and cost it no refusals either way:
