@@ -210,7 +210,16 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
         }
       }
     }
-    return { backend: rec.backend === mod.Backend.WebGpu ? 'WebGPU' : 'CPU', times, prep, number, wideTimes, wideImages, mem0, mem1: wasm.memory.buffer.byteLength };
+    // One drawing's classification alone, averaged over many calls: performance.now() moves in
+    // 0.1 ms steps, as coarse as the whole of it.
+    const plan = mod.planNumber(xy, ends, 23);
+    const image = plan.images;
+    plan.free();
+    const reps = backend === 'cpu' ? 3000 : 100;
+    const t4 = performance.now();
+    for (let i = 0; i < reps; i++) await rec.classify(image);
+    const classifyUs = ((performance.now() - t4) / reps) * 1000;
+    return { backend: rec.backend === mod.Backend.WebGpu ? 'WebGPU' : 'CPU', times, prep, number, wideTimes, wideImages, mem0, mem1: wasm.memory.buffer.byteLength, classifyUs, reps };
   }, { backend, n: backend === 'cpu' ? 10000 : 400 });
   const first = r.times.slice(0, 200);
   console.log(`${label}: start-up (navigation to data-ready, localhost) median ${median(starts)} ms of ${starts.join(', ')}`);
@@ -220,6 +229,7 @@ for (const [label, extra, backend] of [['CPU', [], 'cpu'], ['WebGPU', ['--enable
   if (backend !== 'cpu') console.log(`${label}:   backend settled (WebGPU running) median ${median(settles)} ms of ${settles.join(', ')}`);
   console.log(`${label}: inference incl. preprocessing, median of 200: ${median(first).toFixed(3)} ms; target ${label === 'CPU' ? '< 1' : '< 5'} ms (burn's demo CPU: 18-28 ms) [ran on ${r.backend}]`);
   console.log(`${label}:   of which preprocessing ${median(r.prep.slice(0, 200)).toFixed(3)} ms, classification ${median(first.map((t, i) => t - r.prep[i])).toFixed(3)} ms`);
+  console.log(`${label}:   classification alone, mean of ${r.reps} calls in a row: ${r.classifyUs.toFixed(0)} us`);
   console.log(`${label}: a 5-digit number (segmented, 5 images, one batch), median of 200: ${median(r.number).toFixed(3)} ms, ${(median(r.number) / median(first)).toFixed(2)}x one digit in the same run; target ${label === 'CPU' ? '< 2 ms' : 'live'}`);
   for (const [name, what] of [['zero', 'a flat 0 (read surely)'], ['w', 'a W (read unsurely: cut)']]) {
     const t = median(r.wideTimes[name]);

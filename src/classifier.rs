@@ -3,6 +3,7 @@
 use burn::prelude::*;
 
 use crate::model::{INPUT_SIZE, Mlp, MlpConfig, NUM_CLASSES, WITH_NOT_A_DIGIT};
+use crate::sparse::SparseMlp;
 use crate::weights::{self, WeightsError};
 
 /// Why a classification could not be made or trusted.
@@ -96,31 +97,39 @@ impl Answer {
 
 /// A model ready to classify on `device`.
 pub struct Classifier {
-    model: Mlp,
-    device: Device,
-    bucketed: bool,
+    network: Network,
     outputs: usize,
 }
 
+/// How the network runs: leaving out zero inputs on the CPU, whole and in padded batches on a
+/// GPU.
+enum Network {
+    Sparse(SparseMlp),
+    Bucketed(Mlp, Device),
+}
+
 impl Classifier {
-    /// Loads `weights` for `config` onto `device`.
+    /// Loads `weights` for `config` onto `device`, to run as the CPU does ([`SparseMlp`]).
     pub fn new(weights: &[u8], config: &MlpConfig, device: Device) -> Result<Self, WeightsError> {
         let model = weights::load(weights, config, &device)?;
         Ok(Self {
-            model,
-            device,
-            bucketed: false,
+            network: Network::Sparse(SparseMlp::new(model, &device)?),
             outputs: config.outputs,
         })
     }
 
-    /// Pads batches to a few sizes ([`bucket`]): for devices that compile kernels per shape
-    /// (WebGPU).
-    pub fn bucketed(self) -> Self {
-        Self {
-            bucketed: true,
-            ..self
-        }
+    /// Loads `weights` for `config` onto `device`, multiplying every input and padding batches
+    /// to a few sizes ([`bucket`]): for devices that compile kernels per shape (WebGPU).
+    pub fn bucketed(
+        weights: &[u8],
+        config: &MlpConfig,
+        device: Device,
+    ) -> Result<Self, WeightsError> {
+        let model = weights::load(weights, config, &device)?;
+        Ok(Self {
+            network: Network::Bucketed(model, device),
+            outputs: config.outputs,
+        })
     }
 
     /// Ten outputs, or eleven with "not a digit".
@@ -130,36 +139,32 @@ impl Classifier {
 
     /// The logits only: softmax over ten values is done on the host, not as the handful of
     /// extra kernel launches it would take on a GPU. Rows past the images' own are padding.
-    fn logits_tensor(&self, images: &[f32]) -> Tensor<2> {
-        let n = images.len() / INPUT_SIZE;
-        let rows = if self.bucketed { bucket(n) } else { n };
+    async fn logits(&self, images: &[f32]) -> Result<Vec<f32>, ClassifyError> {
+        let read_back = |e| ClassifyError::ReadBack(format!("{e:?}"));
+        let (model, device) = match &self.network {
+            Network::Sparse(sparse) => return sparse.logits(images).await.map_err(read_back),
+            Network::Bucketed(model, device) => (model, device),
+        };
+        let rows = bucket(images.len() / INPUT_SIZE);
         let mut pixels = images.to_vec();
         pixels.resize(rows * INPUT_SIZE, 0.0);
-        let x = Tensor::<2>::from_data(TensorData::new(pixels, [rows, INPUT_SIZE]), &self.device);
-        self.model.forward(x)
+        let x = Tensor::<2>::from_data(TensorData::new(pixels, [rows, INPUT_SIZE]), device);
+        let data = model.forward(x).into_data_async().await;
+        Ok(data.map_err(read_back)?.iter::<f32>().collect())
     }
 
     /// The answer for each image in `images` (`n * 784` pixels in [0, 1]), read back without
     /// blocking: the only way allowed on WebGPU in a browser.
     pub async fn probabilities(&self, images: &[f32]) -> Result<Vec<Answer>, ClassifyError> {
         check_len(images)?;
-        let data = self
-            .logits_tensor(images)
-            .into_data_async()
-            .await
-            .map_err(|e| ClassifyError::ReadBack(format!("{e:?}")))?;
-        Ok(answers(data, self.outputs, images.len() / INPUT_SIZE))
+        let logits = self.logits(images).await?;
+        Ok(answers(&logits, self.outputs, images.len() / INPUT_SIZE))
     }
 
     /// Blocking read-back, for native code and tests.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn probabilities_blocking(&self, images: &[f32]) -> Result<Vec<Answer>, ClassifyError> {
-        check_len(images)?;
-        Ok(answers(
-            self.logits_tensor(images).into_data(),
-            self.outputs,
-            images.len() / INPUT_SIZE,
-        ))
+        burn::tensor::read_sync(self.probabilities(images))
     }
 }
 
@@ -171,9 +176,8 @@ fn check_len(images: &[f32]) -> Result<(), ClassifyError> {
 }
 
 /// Answers from the first `n` rows of logits, `outputs` wide (the rest are padding).
-fn answers(logits: TensorData, outputs: usize, n: usize) -> Vec<Answer> {
-    let values: Vec<f32> = logits.iter::<f32>().collect();
-    values
+fn answers(logits: &[f32], outputs: usize, n: usize) -> Vec<Answer> {
+    logits
         .chunks_exact(outputs)
         .take(n)
         .map(Answer::from_logits)
@@ -264,7 +268,7 @@ mod tests {
         let device = Device::ndarray();
         let bytes = weights::to_bytes(config.init(&device), weights::Precision::F32).unwrap();
         let plain = Classifier::new(&bytes, &config, device.clone()).unwrap();
-        let bucketed = Classifier::new(&bytes, &config, device).unwrap().bucketed();
+        let bucketed = Classifier::bucketed(&bytes, &config, device).unwrap();
         let images: Vec<f32> = (0..20 * INPUT_SIZE).map(|i| (i % 7) as f32 / 7.0).collect();
         for n in [1, 3, 20] {
             let a = plain

@@ -5,8 +5,9 @@
 //! - [`preprocess`]: pen strokes to the 28x28 image MNIST's models expect; [`segment`]: a
 //!   whole number's strokes split into its digits; [`joined`]: two digits written in one go
 //!   cut apart where the classifier is surest of both.
-//! - [`classifier`]: a model on a burn device, giving probabilities; [`weights`]: its weights
-//!   file, stored in one of the [`precision`]s.
+//! - [`classifier`]: a model on a burn device, giving probabilities ([`sparse`]: as the CPU
+//!   runs it, leaving out zero inputs); [`weights`]: its weights file, stored in one of the
+//!   [`precision`]s.
 //! - [`limits`]: the numbers the page shares with the Rust side.
 //! - [`pixels`], [`distort`], [`replay`]: digits as bytes, their random distortions, and the
 //!   MNIST digits that on-device learning replays; `learn` (with the `learn` feature) is that
@@ -29,6 +30,7 @@ pub mod preprocess;
 pub mod presets;
 pub mod replay;
 pub mod segment;
+pub mod sparse;
 pub mod webgpu_error;
 pub mod weights;
 

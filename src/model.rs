@@ -274,7 +274,6 @@ impl Mlp {
         self.layers.last().map_or(0, |l| l.weight.dims()[1])
     }
 
-    /// Widths of the hidden layers, read back from the weights.
     /// Each layer's weight matrix as `[inputs, outputs]` values, row-major, for the trainer's
     /// int4 scales.
     pub fn weight_matrices(&self) -> Vec<(usize, usize, Vec<f32>)> {
@@ -293,6 +292,16 @@ impl Mlp {
             .collect()
     }
 
+    /// Each layer's weight matrix (`[inputs, outputs]`) and bias, given up by the model: each
+    /// then the only holder of its data, which can be read without a copy.
+    pub fn into_layers(self) -> Vec<(Tensor<2>, Option<Tensor<1>>)> {
+        self.layers
+            .into_iter()
+            .map(|l| (l.weight.into_value(), l.bias.map(|b| b.into_value())))
+            .collect()
+    }
+
+    /// Widths of the hidden layers, read back from the weights.
     pub fn hidden_widths(&self) -> Vec<usize> {
         let n = self.layers.len();
         self.layers[..n - 1]

@@ -49,9 +49,8 @@ pub(crate) async fn classifier(
 ) -> Result<Classifier, WebGpuError> {
     run_static_constructors();
     let device = webgpu_device().await?;
-    let gpu = Classifier::new(weights, &preset.config(), device)
-        .map_err(WebGpuError::Weights)?
-        .bucketed();
+    let gpu =
+        Classifier::bucketed(weights, &preset.config(), device).map_err(WebGpuError::Weights)?;
     // One image, two (a number's batch) and nine (as the 18 halves of a wide part's cuts are),
     // each padded to its bucket: the shapes the page will send are compiled here, in the worker,
     // rather than on a person's first number or first unsure wide stroke.
