@@ -17,6 +17,7 @@
 //!   `learn`) the fine-tuning of the third.
 
 pub mod classifier;
+pub mod directions;
 pub mod distort;
 pub mod joined;
 #[cfg(feature = "learn")]

@@ -5,6 +5,8 @@ use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig, Relu};
 use burn::prelude::*;
 use burn::tensor::Distribution;
 
+use crate::directions::Input;
+
 /// Pixels in one MNIST image (28 x 28), the network's input width.
 pub const INPUT_SIZE: usize = 28 * 28;
 /// Digits 0-9.
@@ -26,6 +28,9 @@ pub struct MlpConfig {
     /// Outputs: the ten digits, or eleven with "not a digit" (`NOT_A_DIGIT`).
     #[config(default = 10)]
     pub outputs: usize,
+    /// Read the pixels' stroke directions ([`crate::directions`]) rather than the pixels.
+    #[config(default = false)]
+    pub directions: bool,
 }
 
 /// A shipped model, one row each: its name (`?model=`, `model/<name>.*`, `trainer --preset`),
@@ -40,6 +45,8 @@ pub struct Architecture {
     /// Trained on images through the page's 20x20 fit and centre of mass (`preprocess`); the
     /// article's model takes MNIST as scanned.
     pub normalized_input: bool,
+    /// Reads the stroke directions of its input ([`crate::directions`]), not the pixels.
+    pub directions: bool,
     pub recipe: Recipe,
     /// How the page fine-tunes it on a person's corrections (`learn::TuneConfig::for_model`).
     pub fine_tune: FineTuneStep,
@@ -110,6 +117,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
         hidden: &[512, 256],
         dropout: 0.1,
         normalized_input: true,
+        directions: false,
         recipe: Recipe {
             about: "the page's default: a wider MLP trained on canvas-like distortions",
             lr: 1e-3,
@@ -145,6 +153,7 @@ pub const ARCHITECTURES: &[Architecture] = &[
         hidden: &[100, 100],
         dropout: 0.1,
         normalized_input: false,
+        directions: false,
         recipe: Recipe {
             about: "the article's recipe, exactly",
             lr: 0.01,
@@ -188,6 +197,7 @@ impl Architecture {
         MlpConfig::new(self.hidden.to_vec())
             .with_dropout(self.dropout)
             .with_outputs(self.outputs())
+            .with_directions(self.directions)
     }
 
     /// Ten digits, and an eleventh "not a digit" output when the recipe trains one.
@@ -204,7 +214,7 @@ impl MlpConfig {
     /// Builds the network with freshly initialised weights (PyTorch's default bounds).
     pub fn init(&self, device: &Device) -> Mlp {
         let mut widths = Vec::with_capacity(self.hidden.len() + 2);
-        widths.push(INPUT_SIZE);
+        widths.push(self.input().width());
         widths.extend(&self.hidden);
         widths.push(self.outputs);
         let layers = widths
@@ -218,10 +228,15 @@ impl MlpConfig {
         }
     }
 
+    /// What the first layer reads.
+    pub fn input(&self) -> Input {
+        Input::new(self.directions)
+    }
+
     /// Number of trainable parameters (weights and biases).
     pub fn num_params(&self) -> usize {
         let mut total = 0;
-        let mut prev = INPUT_SIZE;
+        let mut prev = self.input().width();
         for &w in self.hidden.iter().chain(std::iter::once(&self.outputs)) {
             total += prev * w + w;
             prev = w;
@@ -253,7 +268,10 @@ impl Mlp {
         weight: impl Fn(usize, Tensor<2>) -> Tensor<2>,
     ) -> Tensor<2> {
         let last = self.layers.len() - 1;
-        let mut x = input;
+        let mut x = match self.input() {
+            Input::Pixels => input,
+            Input::Directions => crate::directions::features_tensor(input),
+        };
         for (i, layer) in self.layers.iter().enumerate() {
             let w = weight(i, layer.weight.val());
             x = burn::tensor::module::linear(x, w, layer.bias.as_ref().map(|b| b.val()));
@@ -267,6 +285,11 @@ impl Mlp {
     /// Class probabilities for `[batch, 784]` pixels.
     pub fn probabilities(&self, input: Tensor<2>) -> Tensor<2> {
         burn::tensor::activation::softmax(self.forward(input), 1)
+    }
+
+    /// What the first layer reads, told by its width.
+    pub fn input(&self) -> Input {
+        Input::of_width(self.layers[0].weight.dims()[0]).unwrap_or(Input::Pixels)
     }
 
     /// Outputs of the last layer: ten digits, or eleven with "not a digit".

@@ -14,6 +14,7 @@ use burn::tensor::ExecutionError;
 use burn::tensor::activation::relu;
 use burn::tensor::module::linear;
 
+use crate::directions::Input;
 use crate::model::{INPUT_SIZE, Mlp};
 use crate::weights::WeightsError;
 
@@ -26,6 +27,7 @@ struct Layer {
 
 /// An [`Mlp`] that leaves out zero inputs (see the module's note).
 pub struct SparseMlp {
+    input: Input,
     layers: Vec<Layer>,
     device: Device,
 }
@@ -34,6 +36,7 @@ impl SparseMlp {
     /// The same network as `model`, its weight matrices moved to the host: on a device that
     /// reads back at once (the CPU).
     pub fn new(model: Mlp, device: &Device) -> Result<Self, WeightsError> {
+        let input = model.input();
         let layers = model
             .into_layers()
             .into_iter()
@@ -52,6 +55,7 @@ impl SparseMlp {
             })
             .collect::<Result<_, WeightsError>>()?;
         Ok(Self {
+            input,
             layers,
             device: device.clone(),
         })
@@ -60,8 +64,11 @@ impl SparseMlp {
     /// [`Mlp::forward`]'s logits for the images in `pixels` (784 each, row after row).
     pub async fn logits(&self, pixels: &[f32]) -> Result<Vec<f32>, ExecutionError> {
         let rows = pixels.len() / INPUT_SIZE;
-        let mut values = pixels.to_vec();
-        let mut width = INPUT_SIZE;
+        let mut values = match self.input {
+            Input::Pixels => pixels.to_vec(),
+            Input::Directions => crate::directions::features(&pixels[..rows * INPUT_SIZE]),
+        };
+        let mut width = self.input.width();
         for (i, layer) in self.layers.iter().enumerate() {
             let live = live_columns(&values, width);
             let mut x = Vec::with_capacity(rows * live.len());
@@ -110,8 +117,17 @@ mod tests {
     #[test]
     #[allow(deprecated)]
     fn leaving_out_zero_inputs_gives_forwards_logits() {
+        for directions in [false, true] {
+            let config = Architecture::named("web")
+                .config()
+                .with_directions(directions);
+            forward_and_sparse_agree(config.init(&Device::ndarray()));
+        }
+    }
+
+    #[allow(deprecated)]
+    fn forward_and_sparse_agree(model: Mlp) {
         let device = Device::ndarray();
-        let model = Architecture::named("web").config().init(&device);
         let sparse = SparseMlp::new(model.clone(), &device).unwrap();
         // A blank image, a stroke across some rows, and a row with a negative pixel: the
         // columns kept are those of any row.

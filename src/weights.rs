@@ -362,7 +362,7 @@ pub fn dequantize_int4(
 
 /// `784-100-100-10`.
 pub fn describe(config: &MlpConfig) -> String {
-    let mut parts = vec![crate::model::INPUT_SIZE.to_string()];
+    let mut parts = vec![config.input().width().to_string()];
     parts.extend(config.hidden.iter().map(|h| h.to_string()));
     parts.push(config.outputs.to_string());
     parts.join("-")

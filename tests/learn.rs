@@ -208,6 +208,7 @@ mod learning {
         )
         .unwrap();
         assert!(matches!(err, LearnError::Weights(_)), "{err:?}");
-        assert!(err.to_string().contains("784-512-256-11"), "{err}");
+        let web = digits::weights::describe(&Architecture::named("web").config());
+        assert!(err.to_string().contains(&web), "{web}: {err}");
     }
 }

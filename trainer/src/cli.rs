@@ -202,6 +202,10 @@ pub struct TrainArgs {
     /// and tremor (to measure what the variations give).
     #[arg(long)]
     pub pen_plain: bool,
+    /// Feed the network its input's stroke directions (eight, pooled to 7x7) and the image at
+    /// 14x14, 588 values, rather than the 784 pixels.
+    #[arg(long)]
+    pub directions: bool,
     /// Vary the pen glyphs' rotation, slant, proportions and tremor this many times as far as
     /// the defaults (10 degrees, 15 degrees, x1.15, 0.6%) [default: 1].
     #[arg(long, value_name = "FACTOR", conflicts_with = "pen_plain")]
@@ -432,6 +436,7 @@ impl TrainArgs {
             int4_epochs
         );
         hyper.pen_plain |= self.pen_plain;
+        hyper.directions |= self.directions;
         if self.mnist_only {
             hyper.pen_repeat = 0;
             hyper.pen_letters = 0.0;
@@ -493,6 +498,24 @@ mod tests {
         }
         let args = train(&["--pen-coarse", "0.4"]).expect("parses");
         assert_eq!(args.pen_coarse, Some(0.4));
+    }
+
+    #[test]
+    fn directions_reach_the_network_and_its_card() {
+        let pixels = train(&["--preset", "web", "--directions"])
+            .expect("parses")
+            .hyper();
+        let config = pixels.model_config();
+        assert!(config.directions);
+        assert_eq!(digits::weights::describe(&config), "588-512-256-11");
+        // The card keeps it; a card from before the flag reads as pixels.
+        let json = serde_json::to_string(&pixels).unwrap();
+        let back: Hyper = serde_json::from_str(&json).unwrap();
+        assert!(back.model_config().directions);
+        let mut old = serde_json::to_value(Hyper::named("seed")).unwrap();
+        old.as_object_mut().unwrap().remove("directions");
+        let old: Hyper = serde_json::from_value(old).unwrap();
+        assert!(!old.model_config().directions);
     }
 
     #[test]

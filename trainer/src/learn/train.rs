@@ -112,6 +112,9 @@ pub struct Hyper {
     /// that an int4 file keeps the answers; 0: none.
     #[serde(default, skip_serializing_if = "is_zero_usize")]
     pub int4_epochs: usize,
+    /// The network reads its input's stroke directions, not its pixels (`digits::directions`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub directions: bool,
 }
 
 fn one() -> f32 {
@@ -173,6 +176,7 @@ impl Hyper {
             distill: None,
             hard_letters: None,
             int4_epochs: recipe.int4_epochs,
+            directions: arch.directions,
         })
     }
 
@@ -208,6 +212,7 @@ impl Hyper {
         MlpConfig::new(self.hidden.clone())
             .with_dropout(self.dropout)
             .with_outputs(self.outputs)
+            .with_directions(self.directions)
     }
 }
 
