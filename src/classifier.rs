@@ -146,10 +146,11 @@ impl Classifier {
             Network::Bucketed(model, device) => (model, device),
         };
         let rows = bucket(images.len() / INPUT_SIZE);
-        let mut pixels = images.to_vec();
-        pixels.resize(rows * INPUT_SIZE, 0.0);
-        let x = Tensor::<2>::from_data(TensorData::new(pixels, [rows, INPUT_SIZE]), device);
-        let data = model.forward(x).into_data_async().await;
+        let input = model.input();
+        let mut values = input.read(images);
+        values.resize(rows * input.width(), 0.0);
+        let x = Tensor::<2>::from_data(TensorData::new(values, [rows, input.width()]), device);
+        let data = model.forward_read(x).into_data_async().await;
         Ok(data.map_err(read_back)?.iter::<f32>().collect())
     }
 
@@ -264,7 +265,13 @@ mod tests {
     #[test]
     #[allow(deprecated)]
     fn a_bucketed_batch_gives_the_same_rows() {
-        let config = MlpConfig::new(vec![16]);
+        for directions in [false, true] {
+            bucketed_and_plain_agree(MlpConfig::new(vec![16]).with_directions(directions));
+        }
+    }
+
+    #[allow(deprecated)]
+    fn bucketed_and_plain_agree(config: MlpConfig) {
         let device = Device::ndarray();
         let bytes = weights::to_bytes(config.init(&device), weights::Precision::F32).unwrap();
         let plain = Classifier::new(&bytes, &config, device.clone()).unwrap();

@@ -57,6 +57,16 @@ impl Input {
             .into_iter()
             .find(|i| i.width() == width)
     }
+
+    /// What the first layer reads of each 784-pixel image in `pixels`, made on the host
+    /// ([`crate::model::Mlp::forward_read`] takes it): a GPU then runs the network alone, not
+    /// the map's dozen extra kernels, each compiled before its first use.
+    pub fn read(self, pixels: &[f32]) -> Vec<f32> {
+        match self {
+            Self::Pixels => pixels.to_vec(),
+            Self::Directions => features(pixels),
+        }
+    }
 }
 
 /// The `[28, 28]` matrices of the map, row-major: `S` smooths along an axis ([1, 2, 1]), `D`

@@ -10,7 +10,7 @@
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use burn::tensor::activation::log_softmax;
+use burn::tensor::activation::{log_softmax, softmax};
 
 use crate::distort::{DistortConfig, Distorter};
 use crate::model::{Architecture, INPUT_SIZE, Mlp, MlpConfig, NOT_A_DIGIT, NUM_CLASSES};
@@ -241,22 +241,25 @@ impl FineTune {
             pixels.extend(img.iter().map(|&p| unit(p)));
             targets[i * width + usize::from(d.label)] = 1.0;
         }
+        // What the network reads of them, made once on the host for both models.
+        let input = self.base.input();
+        let reads = input.read(&pixels);
         // The replayed digits' targets: what the shipped model says of them.
-        let replayed = pixels[own_n * INPUT_SIZE..].to_vec();
+        let replayed = reads[own_n * input.width()..].to_vec();
         if !replayed.is_empty() {
             let plain = self.device.clone().without_autodiff();
-            let x =
-                Tensor::<2>::from_data(TensorData::new(replayed, [n - own_n, INPUT_SIZE]), &plain);
-            let probs = self.base.probabilities(x).into_data();
+            let shape = [n - own_n, input.width()];
+            let x = Tensor::<2>::from_data(TensorData::new(replayed, shape), &plain);
+            let probs = softmax(self.base.forward_read(x), 1).into_data();
             for (t, p) in targets[own_n * width..].iter_mut().zip(probs.iter::<f32>()) {
                 *t = p;
             }
         }
-        let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, INPUT_SIZE]), &self.device);
+        let x = Tensor::<2>::from_data(TensorData::new(reads, [n, input.width()]), &self.device);
         let targets = Tensor::<2>::from_data(TensorData::new(targets, [n, width]), &self.device);
         let model = self.model.take().expect("a model between steps");
         // Cross-entropy against the targets (one-hot for the person's digits).
-        let loss = (targets * log_softmax(model.forward(x), 1))
+        let loss = (targets * log_softmax(model.forward_read(x), 1))
             .sum_dim(1)
             .mean()
             .neg();
@@ -355,6 +358,8 @@ fn logits(model: &Mlp, digits: &[Digit], device: &Device) -> Option<Tensor<2>> {
         return None;
     }
     let pixels: Vec<f32> = digits.iter().flat_map(|d| d.pixels.map(unit)).collect();
-    let x = Tensor::<2>::from_data(TensorData::new(pixels, [digits.len(), INPUT_SIZE]), device);
-    Some(model.forward(x))
+    let input = model.input();
+    let shape = [digits.len(), input.width()];
+    let x = Tensor::<2>::from_data(TensorData::new(input.read(&pixels), shape), device);
+    Some(model.forward_read(x))
 }

@@ -267,11 +267,29 @@ impl Mlp {
         input: Tensor<2>,
         weight: impl Fn(usize, Tensor<2>) -> Tensor<2>,
     ) -> Tensor<2> {
+        self.layers_through(self.read(input), weight)
+    }
+
+    /// What the first layer reads of `[batch, 784]` pixels, on their device.
+    pub fn read(&self, pixels: Tensor<2>) -> Tensor<2> {
+        match self.input() {
+            Input::Pixels => pixels,
+            Input::Directions => crate::directions::features_tensor(pixels),
+        }
+    }
+
+    /// `forward` from what the first layer reads (`[batch, input().width()]`), made on the
+    /// host by [`Input::read`] or on the device by [`Mlp::read`].
+    pub fn forward_read(&self, read: Tensor<2>) -> Tensor<2> {
+        self.layers_through(read, |_, w| w)
+    }
+
+    fn layers_through(
+        &self,
+        mut x: Tensor<2>,
+        weight: impl Fn(usize, Tensor<2>) -> Tensor<2>,
+    ) -> Tensor<2> {
         let last = self.layers.len() - 1;
-        let mut x = match self.input() {
-            Input::Pixels => input,
-            Input::Directions => crate::directions::features_tensor(input),
-        };
         for (i, layer) in self.layers.iter().enumerate() {
             let w = weight(i, layer.weight.val());
             x = burn::tensor::module::linear(x, w, layer.bias.as_ref().map(|b| b.val()));

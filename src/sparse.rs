@@ -64,10 +64,7 @@ impl SparseMlp {
     /// [`Mlp::forward`]'s logits for the images in `pixels` (784 each, row after row).
     pub async fn logits(&self, pixels: &[f32]) -> Result<Vec<f32>, ExecutionError> {
         let rows = pixels.len() / INPUT_SIZE;
-        let mut values = match self.input {
-            Input::Pixels => pixels.to_vec(),
-            Input::Directions => crate::directions::features(&pixels[..rows * INPUT_SIZE]),
-        };
+        let mut values = self.input.read(&pixels[..rows * INPUT_SIZE]);
         let mut width = self.input.width();
         for (i, layer) in self.layers.iter().enumerate() {
             let live = live_columns(&values, width);
