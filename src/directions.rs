@@ -14,9 +14,10 @@
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
-use crate::model::INPUT_SIZE;
-
+/// Side of the images the map reads (the network's 28x28 input; `model` checks it).
 const SIDE: usize = 28;
+/// Pixels in one image: `model::INPUT_SIZE`, not imported so that this module stays below `model`.
+pub const PIXELS: usize = SIDE * SIDE;
 /// Directions the gradient is projected on, 45 degrees apart.
 pub const DIRECTIONS: usize = 8;
 /// Side of the grid each direction is pooled to.
@@ -46,7 +47,7 @@ impl Input {
     /// Values the first layer reads.
     pub fn width(self) -> usize {
         match self {
-            Self::Pixels => INPUT_SIZE,
+            Self::Pixels => PIXELS,
             Self::Directions => WIDTH,
         }
     }
@@ -118,11 +119,8 @@ fn matrix(rows: usize, f: fn(usize, usize) -> f32) -> Vec<f32> {
 
 /// The features of each 784-pixel image in `pixels`, one after another (`WIDTH` each).
 pub fn features(pixels: &[f32]) -> Vec<f32> {
-    let mut out = vec![0.0f32; pixels.len() / INPUT_SIZE * WIDTH];
-    for (image, f) in pixels
-        .chunks_exact(INPUT_SIZE)
-        .zip(out.chunks_exact_mut(WIDTH))
-    {
+    let mut out = vec![0.0f32; pixels.len() / PIXELS * WIDTH];
+    for (image, f) in pixels.chunks_exact(PIXELS).zip(out.chunks_exact_mut(WIDTH)) {
         image_features(image, f);
     }
     out
@@ -207,8 +205,8 @@ pub fn features_tensor(pixels: Tensor<2>) -> Tensor<2> {
     let p = tensor(CELLS, tent, &device);
     let q = tensor(COARSE, pair, &device);
     let x = pixels.reshape([batch, SIDE, SIDE]);
-    let gx = sandwich_tensor(&s, x.clone(), &d).reshape([batch * INPUT_SIZE, 1]);
-    let gy = sandwich_tensor(&d, x.clone(), &s).reshape([batch * INPUT_SIZE, 1]);
+    let gx = sandwich_tensor(&s, x.clone(), &d).reshape([batch * PIXELS, 1]);
+    let gy = sandwich_tensor(&d, x.clone(), &s).reshape([batch * PIXELS, 1]);
     // [2, 8]: each direction's unit vector, a column.
     let units: Vec<f32> = (0..2)
         .flat_map(|axis| (0..DIRECTIONS).map(move |k| [direction(k).0, direction(k).1][axis]))
@@ -219,7 +217,7 @@ pub fn features_tensor(pixels: Tensor<2>) -> Tensor<2> {
             .matmul(units)
             .mul_scalar(SOBEL_SCALE),
     )
-    .reshape([batch, INPUT_SIZE, DIRECTIONS])
+    .reshape([batch, PIXELS, DIRECTIONS])
     .swap_dims(1, 2)
     .reshape([batch * DIRECTIONS, SIDE, SIDE]);
     let pooled = sandwich_tensor(&p, maps, &p).reshape([batch, DIRECTIONS * CELLS * CELLS]);
@@ -232,7 +230,7 @@ mod tests {
     use super::*;
 
     fn vertical_bar() -> Vec<f32> {
-        let mut image = vec![0.0f32; INPUT_SIZE];
+        let mut image = vec![0.0f32; PIXELS];
         for r in 4..24 {
             for c in 12..15 {
                 image[r * SIDE + c] = 1.0;
@@ -247,9 +245,9 @@ mod tests {
         let device = Device::ndarray();
         let mut pixels = vertical_bar();
         // A second image of every value, edge pixels included.
-        pixels.extend((0..INPUT_SIZE).map(|i| ((i * 37) % 101) as f32 / 100.0));
+        pixels.extend((0..PIXELS).map(|i| ((i * 37) % 101) as f32 / 100.0));
         let host = features(&pixels);
-        let x = Tensor::<2>::from_data(TensorData::new(pixels, [2, INPUT_SIZE]), &device);
+        let x = Tensor::<2>::from_data(TensorData::new(pixels, [2, PIXELS]), &device);
         let tensors: Vec<f32> = features_tensor(x).into_data().iter::<f32>().collect();
         assert_eq!(host.len(), 2 * WIDTH);
         assert_eq!(tensors.len(), host.len());
@@ -281,7 +279,7 @@ mod tests {
 
     #[test]
     fn a_blank_image_has_no_features_and_widths_name_the_input() {
-        assert!(features(&[0.0; INPUT_SIZE]).iter().all(|&v| v == 0.0));
+        assert!(features(&[0.0; PIXELS]).iter().all(|&v| v == 0.0));
         assert_eq!(WIDTH, 588);
         assert_eq!(Input::of_width(784), Some(Input::Pixels));
         assert_eq!(Input::of_width(WIDTH), Some(Input::Directions));

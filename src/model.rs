@@ -9,6 +9,7 @@ use crate::directions::Input;
 
 /// Pixels in one MNIST image (28 x 28), the network's input width.
 pub const INPUT_SIZE: usize = 28 * 28;
+const _: () = assert!(INPUT_SIZE == crate::directions::PIXELS);
 /// Digits 0-9.
 pub const NUM_CLASSES: usize = 10;
 /// The class of an eleventh output a network may have: "not a digit" (trained on drawings of
